@@ -1,0 +1,117 @@
+"""The cleaning core's vocabulary: RawPage in, Article or Rejection out (frozen, slotted, no Scrapy)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from typing import Any
+
+EXTRACTOR_VERSION = "1"
+"""Bumped whenever a rule change can alter stored text; stored with every article."""
+
+
+@dataclass(frozen=True, slots=True)
+class RawPage:
+    """One fetched page as the spider (or a WARC record, or a file) hands it to the core.
+
+    Args:
+        url: final URL of the response.
+        body: raw bytes as served (not yet decoded).
+        headers: response headers (only Content-Type is read for decoding).
+        fetched_at: aware datetime the page was fetched; anchors relative dates.
+        site: profile name ("kazinform"), if known.
+        edition: edition key of the profile ("ru", "kk", "kk-Latn", "en"), if known.
+        status: HTTP status.
+        warc_file, warc_offset: provenance of the record this page was read from.
+    """
+
+    url: str
+    body: bytes
+    headers: Mapping[str, str] = field(default_factory=dict)
+    fetched_at: datetime | None = None
+    site: str | None = None
+    edition: str | None = None
+    status: int = 200
+    warc_file: str | None = None
+    warc_offset: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Translation:
+    """Another edition of the same story."""
+
+    lang: str
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
+class Removal:
+    """A line the cleaning stage took out of the body, and the rule that fired."""
+
+    rule: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One cleaned article with its metadata; every field always present (None/empty when unknown)."""
+
+    source: str | None = None
+    url: str | None = None
+    canonical_url: str | None = None
+    site: str | None = None
+    edition: str | None = None
+    lang: str | None = None
+    script: str | None = None
+    lang_shares: Mapping[str, float] = field(default_factory=dict)
+    title: str | None = None
+    lead: str | None = None
+    paragraphs: tuple[str, ...] = ()
+    published_at: datetime | None = None
+    modified_at: datetime | None = None
+    date_source: str | None = None
+    author: str | None = None
+    tags: tuple[str, ...] = ()
+    section: str | None = None
+    dateline: str | None = None
+    source_credit: str | None = None
+    photo_credits: tuple[str, ...] = ()
+    translations: tuple[Translation, ...] = ()
+    damaged_chars: int = 0
+    lookalikes_fixed: int = 0
+    removed: tuple[Removal, ...] = ()
+    fetched_at: datetime | None = None
+    warc_file: str | None = None
+    warc_offset: int | None = None
+    extractor_version: str = EXTRACTOR_VERSION
+
+    @property
+    def text(self) -> str:
+        """Body paragraphs joined by newlines."""
+        return "\n".join(self.paragraphs)
+
+    @property
+    def word_count(self) -> int:
+        """Whitespace-separated tokens in the body."""
+        return sum(len(p.split()) for p in self.paragraphs)
+
+    def to_json(self) -> dict[str, Any]:
+        """A JSON-ready dict: datetimes as ISO 8601 with offset, tuples as lists, plus text/word_count."""
+        data = asdict(self)
+        for key in ("published_at", "modified_at", "fetched_at"):
+            value = getattr(self, key)
+            data[key] = value.isoformat() if value else None
+        data["lang_shares"] = dict(self.lang_shares)
+        data["text"] = self.text
+        data["word_count"] = self.word_count
+        return data
+
+
+@dataclass(frozen=True, slots=True)
+class Rejection:
+    """A page that is not stored, with a machine-readable reason (a stats key) and a human detail."""
+
+    reason: str
+    detail: str = ""
+    url: str | None = None
