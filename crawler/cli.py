@@ -1,0 +1,76 @@
+"""The `kznews` command line: argparse only; each subcommand calls one function elsewhere."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import datetime
+
+from pipelines.files import UnreadableInput, extract_file
+
+
+def _iso_datetime(value: str) -> datetime:
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"not an ISO 8601 date-time: {value!r}") from exc
+    if parsed.tzinfo is None:
+        raise argparse.ArgumentTypeError(f"--now needs an offset, e.g. {value}+05:00")
+    return parsed
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    """Print one JSON line per input; unreadable inputs go to stderr and make the exit status 1."""
+    from crawler.profiles import rules_for
+
+    status = 0
+    for path in args.paths:
+        try:
+            rules = rules_for(args.site, args.url)
+            article = extract_file(path, url=args.url, site=args.site, now=args.now, rules=rules)
+        except (UnreadableInput, KeyError) as exc:
+            print(f"kznews extract: error: {exc}", file=sys.stderr)
+            status = 1
+            continue
+        record = article.to_json()
+        record["removed"] = [f"{r['rule']}: {r['text'][:80]}" for r in record["removed"]]
+        print(json.dumps(record, ensure_ascii=False), flush=True)
+    return status
+
+
+def cmd_db_upgrade(args: argparse.Namespace) -> int:
+    """Apply the Alembic migrations to KZNEWS_DATABASE_URL (or --url)."""
+    from db.migrate import upgrade
+
+    print(f"database at revision {upgrade(args.url)}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of every subcommand."""
+    parser = argparse.ArgumentParser(prog="kznews", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    extract = sub.add_parser("extract", help="extract clean articles from saved pages (JSON Lines)")
+    extract.add_argument("paths", nargs="+", metavar="PATH", help=".txt, .html, .htm, .html.gz, or - (stdin)")
+    extract.add_argument("--url", help="the page's URL (canonical URL, site rules, date of last resort)")
+    extract.add_argument("--site", help="site profile name (kazinform, tengrinews); default: from --url")
+    extract.add_argument("--now", type=_iso_datetime, help="fetch time for relative dates, ISO with offset")
+    extract.set_defaults(func=cmd_extract)
+
+    db = sub.add_parser("db", help="database maintenance").add_subparsers(dest="db_command", required=True)
+    db_upgrade = db.add_parser("upgrade", help="apply schema migrations")
+    db_upgrade.add_argument("--url", help="database URL (default: KZNEWS_DATABASE_URL or data/kznews.sqlite3)")
+    db_upgrade.set_defaults(func=cmd_db_upgrade)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the `kznews` console script."""
+    args = build_parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,89 @@
+"""Builds SQLAlchemy engines and session factories from a URL; nothing is created at import."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+log = logging.getLogger(__name__)
+
+DATABASE_URL_ENV = "KZNEWS_DATABASE_URL"
+DEFAULT_DATABASE_URL = "sqlite:///data/kznews.sqlite3"
+
+# A crawler writing while an export reads: wait this long for SQLite's write lock before failing.
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+# psycopg 3 is the driver we ship; a bare postgresql:// URL would make SQLAlchemy look for psycopg2.
+POSTGRES_DRIVER = "postgresql+psycopg"
+
+
+def database_url(environ: Mapping[str, str] | None = None) -> str:
+    """The configured database URL: ``KZNEWS_DATABASE_URL`` or the SQLite file under ./data."""
+    env = os.environ if environ is None else environ
+    return env.get(DATABASE_URL_ENV) or DEFAULT_DATABASE_URL
+
+
+def normalize_url(url: str | URL) -> URL:
+    """Parse ``url`` and pin the psycopg 3 driver for plain ``postgresql://`` URLs."""
+    parsed = make_url(url)
+    if parsed.drivername in ("postgresql", "postgres"):
+        parsed = parsed.set(drivername=POSTGRES_DRIVER)
+    return parsed
+
+
+def make_engine(url: str | URL | None = None, **kwargs: Any) -> Engine:
+    """Create an engine for ``url`` (default: :func:`database_url`).
+
+    SQLite gets WAL journaling, enforced foreign keys, a busy timeout and real transactions (the sqlite3
+    driver's legacy mode would autocommit DDL, so a failed migration would leave a half-built schema);
+    the directory of a SQLite file is created if missing. Extra ``kwargs`` go to ``create_engine``.
+    """
+    parsed = normalize_url(url if url is not None else database_url())
+    if parsed.get_backend_name() == "sqlite":
+        _ensure_sqlite_directory(parsed)
+        engine = create_engine(parsed, **kwargs)
+        event.listen(engine, "connect", _on_sqlite_connect)
+        event.listen(engine, "begin", _on_sqlite_begin)
+        return engine
+    # pre_ping: a harvest runs for months and the server may restart under it.
+    kwargs.setdefault("pool_pre_ping", True)
+    return create_engine(parsed, **kwargs)
+
+
+def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
+    """A session factory bound to ``engine``; objects stay readable after commit (expire_on_commit off)."""
+    return sessionmaker(bind=engine, expire_on_commit=False)
+
+
+def _ensure_sqlite_directory(url: URL) -> None:
+    database = url.database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return
+    parent = Path(database).expanduser().parent
+    if not parent.exists():
+        log.info("creating database directory %s", parent)
+        parent.mkdir(parents=True, exist_ok=True)
+
+
+def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
+    # Hand BEGIN over to SQLAlchemy (see _on_sqlite_begin): SQLAlchemy docs, "sqlite_transactions".
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS:d}")
+        # WAL makes NORMAL durable against application crashes; only a power loss can drop the last commits.
+        cursor.execute("PRAGMA synchronous=NORMAL")
+    finally:
+        cursor.close()
+
+
+def _on_sqlite_begin(connection: Any) -> None:
+    connection.exec_driver_sql("BEGIN")

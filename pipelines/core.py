@@ -1,0 +1,178 @@
+"""Compose the cleaning steps: HTML or page text in, one Article out; RawPage in, Article or Rejection out."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+
+from pipelines.article import Article, RawPage, Rejection
+from pipelines.blockpage import detect_block_page
+from pipelines.boilerplate import CleanedBody, clean_paragraphs
+from pipelines.dates import ParsedDate, date_from_url, is_clock_line, parse_date
+from pipelines.extract import extract_body
+from pipelines.language import detect_language
+from pipelines.options import DEFAULT_OPTIONS, DEFAULT_RULES, CleanOptions, SiteRules
+from pipelines.structured import DateCandidate, parse_html, read_metadata
+from pipelines.textpage import split_text_page
+
+
+def extract_html(
+    html: str | bytes,
+    url: str | None = None,
+    site: str | None = None,
+    now: datetime | None = None,
+    *,
+    headers: dict[str, str] | None = None,
+    rules: SiteRules = DEFAULT_RULES,
+    source: str | None = None,
+) -> Article:
+    """Extract one cleaned article from an HTML page.
+
+    The body comes from trafilatura (or the site layout's selectors) through the shared cleaning stage;
+    metadata from structured data first (JSON-LD, article/OpenGraph meta, <time>, itemprop), then the
+    layout's visible fields, then the URL.
+
+    Args:
+        html: the page, as bytes (decoded from headers/meta/BOM, as Scrapy does) or text.
+        url: the page URL: resolves the canonical URL and is the last resort for a date.
+        site: the site name stored with the article.
+        now: when the page was fetched; anchors relative dates and picks the site layout of that day.
+        headers: response headers (Content-Type charset).
+        rules: the site's rules (layouts, extra junk, agencies, time zone).
+        source: where the page came from (a file path), copied to the article.
+    """
+    tree = parse_html(html, headers)
+    meta = read_metadata(tree, url)
+    layout = rules.layout_for(now.date() if now else None)
+    body = extract_body(tree, url, layout, meta.json_ld_body)
+    title = body.title if layout and layout.title and body.title else meta.title or body.title
+    cleaned = clean_paragraphs(body.paragraphs, title=title, rules=rules, lead=body.lead)
+    published, date_source = _pick_date(
+        [*meta.published, *_layout_candidate(body.layout_fields, "published")], url, now, rules.tz
+    )
+    modified, _ = _pick_date(list(meta.modified), None, now, rules.tz)
+    language = detect_language([title or "", *cleaned.paragraphs])
+    fields = body.layout_fields
+    tags = tuple(t.strip() for t in fields["tags"].split(",") if t.strip()) if "tags" in fields else meta.tags
+    photo_credits = cleaned.photo_credits + ((meta.image_credit,) if meta.image_credit else ())
+    return _article(
+        cleaned,
+        source=source,
+        url=url,
+        canonical_url=meta.canonical_url or url,
+        site=site,
+        lang=language.lang or meta.lang_hint,
+        script=language.script,
+        lang_shares=language.shares,
+        title=title,
+        published_at=published.value if published else None,
+        modified_at=modified.value if modified else None,
+        date_source=date_source,
+        author=fields.get("author") or meta.author,
+        tags=tags,
+        section=fields.get("section") or meta.section,
+        photo_credits=tuple(dict.fromkeys(photo_credits)),
+        translations=meta.translations,
+        fetched_at=now,
+    )
+
+
+def extract_text(
+    text: str,
+    url: str | None = None,
+    site: str | None = None,
+    now: datetime | None = None,
+    *,
+    rules: SiteRules = DEFAULT_RULES,
+    source: str | None = None,
+) -> Article:
+    """Extract one cleaned article from a page text (one paragraph per line, as in the seed documents).
+
+    Args:
+        text: the page text.
+        url: the page URL, if known (last resort for a date).
+        site: the site name stored with the article.
+        now: when the page was fetched; anchors relative dates.
+        rules: the site's rules (extra junk, agencies, time zone).
+        source: where the text came from (a file path), copied to the article.
+    """
+    page = split_text_page(text, now=now, tz=rules.tz)
+    cleaned = clean_paragraphs(page.body_lines, title=page.title, rules=rules)
+    published, date_source = page.published, page.date_source
+    if published is None and url and (from_url := date_from_url(url, tz=rules.tz)):
+        published, date_source = from_url, "url"
+    language = detect_language([page.title or "", *cleaned.paragraphs])
+    return _article(
+        replace(cleaned, removed=page.removed + cleaned.removed),
+        source=source,
+        url=url,
+        canonical_url=url,
+        site=site,
+        lang=language.lang,
+        script=language.script,
+        lang_shares=language.shares,
+        title=page.title,
+        published_at=published.value if published else None,
+        date_source=date_source,
+        fetched_at=now,
+    )
+
+
+def clean_page(
+    raw: RawPage, rules: SiteRules = DEFAULT_RULES, options: CleanOptions = DEFAULT_OPTIONS
+) -> Article | Rejection:
+    """Turn one fetched page into an Article, or a Rejection naming why it is not stored.
+
+    Reasons: ``http_status``, ``blocked_page``, ``not_article``, ``empty_body``, ``too_short``.
+    """
+    if raw.status != 200:
+        return Rejection("http_status", f"HTTP {raw.status}", raw.url)
+    if marker := detect_block_page(raw.status, raw.headers, raw.body):
+        return Rejection("blocked_page", marker, raw.url)
+    article = extract_html(raw.body, raw.url, raw.site, raw.fetched_at, headers=dict(raw.headers), rules=rules)
+    article = replace(article, edition=raw.edition, warc_file=raw.warc_file, warc_offset=raw.warc_offset)
+    return validate_article(article, options) or article
+
+
+def validate_article(article: Article, options: CleanOptions = DEFAULT_OPTIONS) -> Rejection | None:
+    """A Rejection when the article must not be stored, else None."""
+    if not article.paragraphs:
+        reason = "not_article" if not article.title else "empty_body"
+        return Rejection(reason, "no body paragraphs left after cleaning", article.url)
+    if article.title is None and article.published_at is None:
+        return Rejection("not_article", "neither a title nor a date", article.url)
+    if article.word_count < options.min_words:
+        return Rejection("too_short", f"{article.word_count} words < {options.min_words}", article.url)
+    return None
+
+
+def _pick_date(
+    candidates: list[DateCandidate], url: str | None, now: datetime | None, tz: str
+) -> tuple[ParsedDate | None, str | None]:
+    """The first candidate that parses (they come in evidence order), then the URL; a site clock never."""
+    for candidate in candidates:
+        if is_clock_line(candidate.raw):
+            continue
+        if (parsed := parse_date(candidate.raw, now=now, tz=tz)) is not None:
+            return parsed, candidate.source
+    if url and (from_url := date_from_url(url, tz=tz)):
+        return from_url, "url"
+    return None, None
+
+
+def _layout_candidate(fields: dict[str, str], key: str) -> list[DateCandidate]:
+    return [DateCandidate("layout", fields[key])] if fields.get(key) else []
+
+
+def _article(cleaned: CleanedBody, **fields: object) -> Article:
+    return Article(
+        paragraphs=cleaned.paragraphs,
+        lead=cleaned.lead,
+        dateline=cleaned.dateline,
+        source_credit=cleaned.source_credit,
+        photo_credits=fields.pop("photo_credits", cleaned.photo_credits),  # type: ignore[arg-type]
+        damaged_chars=cleaned.damaged_chars,
+        lookalikes_fixed=cleaned.lookalikes_fixed,
+        removed=cleaned.removed,
+        **fields,  # type: ignore[arg-type]
+    )
