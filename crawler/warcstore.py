@@ -1,0 +1,337 @@
+"""WARC storage on warcio: rotating gzipped writer, URL-indexed replay reader, random access by offset."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from http import HTTPStatus
+from io import BytesIO
+from pathlib import Path
+from typing import IO, TYPE_CHECKING
+from urllib.parse import urldefrag, urlsplit
+
+from warcio.archiveiterator import ArchiveIterator
+from warcio.bufferedreaders import BufferedReader, ChunkedDataReader
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.timeutils import datetime_to_iso_date, iso_date_to_datetime
+from warcio.warcwriter import WARCWriter
+from w3lib.url import safe_url_string
+
+if TYPE_CHECKING:
+    from scrapy.http import Request, Response
+
+logger = logging.getLogger(__name__)
+
+FILE_PREFIX = "kznews"
+WARC_SUFFIXES = (".warc.gz", ".warc")
+WARC_VERSION = "1.1"
+"""WARC/1.1 dates carry microseconds, so "latest record wins" can order records fetched in one second."""
+
+DROPPED_RESPONSE_HEADERS = ("Transfer-Encoding",)
+"""Scrapy hands over de-chunked bodies; a kept "chunked" header would make WARC readers de-chunk again."""
+
+WARCINFO = {
+    "software": "kznews (Scrapy + warcio)",
+    "format": "WARC File Format 1.1",
+    "conformsTo": "https://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class ArchivedResponse:
+    """One HTTP response read back from a WARC response record.
+
+    Args:
+        url: WARC-Target-URI (the URL that was fetched; each redirect hop has its own record).
+        status: HTTP status code.
+        headers: HTTP headers as (name, value) pairs, repeats kept; ``dict(headers)`` for a plain map.
+        body: payload as stored (as sent, still content-encoded) unless read with ``decode_content``.
+        file: path of the WARC file the record was read from.
+        offset: byte offset of the record in that file (start of its gzip member).
+        fetched_at: WARC-Date as an aware UTC datetime.
+    """
+
+    url: str
+    status: int
+    headers: tuple[tuple[str, str], ...]
+    body: bytes
+    file: str
+    offset: int
+    fetched_at: datetime | None = None
+
+    def header(self, name: str, default: str | None = None) -> str | None:
+        """Return the first value of header ``name`` (case-insensitive), or ``default``."""
+        wanted = name.lower()
+        return next((value for key, value in self.headers if key.lower() == wanted), default)
+
+
+def url_key(url: str) -> str:
+    """Return the replay index key of ``url``: Scrapy-safe escaping, no fragment (never sent on the wire)."""
+    return safe_url_string(urldefrag(url)[0])
+
+
+def warc_files(path: str | Path) -> list[Path]:
+    """Return ``path`` itself if it is a file, else the WARC files under it, sorted by name.
+
+    Raises:
+        FileNotFoundError: the path does not exist or holds no WARC file.
+    """
+    path = Path(path)
+    if path.is_file():
+        return [path]
+    files = sorted(p for p in path.rglob("*") if p.is_file() and p.name.endswith(WARC_SUFFIXES))
+    if not files:
+        raise FileNotFoundError(f"no WARC file (*.warc.gz, *.warc) at {path}")
+    return files
+
+
+def read_record(file: str | Path, offset: int, *, decode_content: bool = True) -> ArchivedResponse:
+    """Read the response record starting at ``offset`` of ``file`` (random access, one gzip member).
+
+    Args:
+        file: WARC file path.
+        offset: record offset as stored in provenance (``kznews_warc`` meta, RawPage.warc_offset).
+        decode_content: undo Content-Encoding (gzip, deflate, br) and drop that header; False gives
+            the body exactly as sent, which is what Scrapy's own middlewares expect on replay.
+
+    Raises:
+        ValueError: the record at ``offset`` is not a response record.
+    """
+    with open(file, "rb") as fh:
+        fh.seek(offset)
+        record = next(iter(ArchiveIterator(fh)))
+        if record.rec_type != "response":
+            raise ValueError(f"{file}@{offset} is a {record.rec_type!r} record, not a response")
+        return _to_archived(record, str(file), offset, decode_content)
+
+
+def iter_responses(path: str | Path, *, decode_content: bool = True) -> Iterator[ArchivedResponse]:
+    """Yield every response record of a WARC file or directory, in file then record order."""
+    for file in warc_files(path):
+        with open(file, "rb") as fh:
+            records = ArchiveIterator(fh)
+            for record in records:
+                if record.rec_type == "response":
+                    archived = _to_archived(record, str(file), -1, decode_content)
+                    yield replace(archived, offset=records.get_record_offset())
+
+
+def write_archive(path: str | Path, entries: Iterable[tuple]) -> list[int]:
+    """Write a gzipped WARC of response records (fixtures, benchmarks).
+
+    Args:
+        path: output .warc.gz path (overwritten).
+        entries: ``(url, status, headers, body)`` tuples, optionally with a 5th ``fetched_at`` aware
+            datetime (default: now); ``headers`` is a dict of str to str.
+
+    Returns:
+        The offset of each response record, in entry order.
+    """
+    offsets = []
+    with open(path, "wb") as fh:
+        writer = WARCWriter(fh, gzip=True, warc_version=WARC_VERSION)
+        writer.write_record(writer.create_warcinfo_record(Path(path).name, WARCINFO))
+        for url, status, headers, body, *rest in entries:
+            fetched_at = rest[0] if rest else datetime.now(UTC)
+            offsets.append(fh.tell())
+            writer.write_record(_response_record(writer, url, status, list(headers.items()), body, fetched_at))
+    return offsets
+
+
+class WarcWriterStore:
+    """Append request/response pairs to ``kznews-<spider>-<UTC timestamp>-<seq>.warc.gz`` files.
+
+    A file is started (with a warcinfo record) at the first store and closed once it reaches
+    ``max_bytes``; the next store starts the next file. Each record is flushed as written, so a
+    killed crawl leaves readable files.
+    """
+
+    def __init__(self, directory: str | Path, max_bytes: int, spider_name: str):
+        self.directory = Path(directory)
+        self.max_bytes = max_bytes
+        self.spider_name = spider_name
+        self.files: list[Path] = []
+        self._fh: IO[bytes] | None = None
+        self._writer: WARCWriter | None = None
+
+    def open(self) -> None:
+        """Create the archive directory."""
+        self.directory.mkdir(parents=True, exist_ok=True)
+
+    def close(self) -> None:
+        """Close the current file, if any."""
+        if self._fh is not None:
+            self._fh.close()
+            self._fh = self._writer = None
+
+    def store(self, request: Request, response: Response, fetched_at: datetime | None = None) -> tuple[str, int]:
+        """Write the response record, then its request record; return (file basename, response offset)."""
+        fetched_at = fetched_at or datetime.now(UTC)
+        fh, writer = self._current_file(fetched_at)
+        resp = _response_record(
+            writer,
+            response.url,
+            response.status,
+            _header_pairs(response.headers),
+            response.body,
+            fetched_at,
+            protocol=response.protocol,
+            ip_address=response.ip_address,
+        )
+        req = _request_record(writer, request)
+        offset = fh.tell()
+        writer.write_request_response_pair(req, resp)  # response first, request points to it
+        name = self.files[-1].name
+        if fh.tell() >= self.max_bytes:
+            logger.info("WARC file %s reached %d bytes, rotating", name, fh.tell())
+            self.close()
+        return name, offset
+
+    def _current_file(self, now: datetime) -> tuple[IO[bytes], WARCWriter]:
+        if self._fh is None or self._writer is None:
+            stamp = now.strftime("%Y%m%dT%H%M%SZ")
+            seq = len(self.files)
+            while True:  # "x" never overwrites an archive left by an earlier run started in the same second
+                path = self.directory / f"{FILE_PREFIX}-{self.spider_name}-{stamp}-{seq:05d}.warc.gz"
+                try:
+                    self._fh = open(path, "xb")  # kept open across store() calls
+                    break
+                except FileExistsError:
+                    seq += 1
+            self.files.append(path)
+            self._writer = WARCWriter(self._fh, gzip=True, warc_version=WARC_VERSION)
+            info = {**WARCINFO, "isPartOf": self.spider_name}
+            self._writer.write_record(self._writer.create_warcinfo_record(path.name, info))
+            logger.info("Writing WARC file %s", path)
+        return self._fh, self._writer
+
+
+class WarcReplayStore:
+    """Answer URLs from WARC files: an index of (file, offset) per URL, bodies read lazily by seeking.
+
+    Only responses to GET are indexed; when a URL was archived several times the latest WARC-Date
+    wins (ties: the later record in file-name order).
+    """
+
+    def __init__(self, path: str | Path):
+        self.files = warc_files(path)
+        self.index: dict[str, tuple[int, int]] = {}
+
+    def open(self) -> None:
+        """Read every file once and build the URL index."""
+        best: dict[str, tuple[datetime, int, int]] = {}
+        for file_no, file in enumerate(self.files):
+            responses, not_get = self._scan(file)
+            for record_id, (url, fetched_at, offset) in responses.items():
+                if record_id in not_get:
+                    continue
+                key = url_key(url)
+                if key not in best or fetched_at >= best[key][0]:
+                    best[key] = (fetched_at, file_no, offset)
+        self.index = {key: (file_no, offset) for key, (_, file_no, offset) in best.items()}
+        logger.info("Indexed %d archived URLs from %d WARC file(s)", len(self.index), len(self.files))
+
+    def retrieve(self, url: str) -> ArchivedResponse | None:
+        """Return the archived response for ``url`` exactly as sent, or None if it was not archived."""
+        hit = self.index.get(url_key(url))
+        if hit is None:
+            return None
+        file_no, offset = hit
+        return read_record(self.files[file_no], offset, decode_content=False)
+
+    @staticmethod
+    def _scan(file: Path) -> tuple[dict[str, tuple[str, datetime, int]], set[str]]:
+        """Map response record ids to (url, date, offset); collect ids answering a non-GET request."""
+        responses: dict[str, tuple[str, datetime, int]] = {}
+        not_get: set[str] = set()
+        with open(file, "rb") as fh:
+            records = ArchiveIterator(fh)
+            for record in records:
+                headers = record.rec_headers
+                if record.rec_type == "response":
+                    responses[headers.get_header("WARC-Record-ID")] = (
+                        headers.get_header("WARC-Target-URI"),
+                        iso_date_to_datetime(headers.get_header("WARC-Date"), tz_aware=True),
+                        records.get_record_offset(),  # reads to the record's end; the body is not kept
+                    )
+                elif record.rec_type == "request" and record.http_headers is not None:
+                    if record.http_headers.protocol.upper() != "GET":
+                        not_get.add(headers.get_header("WARC-Concurrent-To"))
+        return responses, not_get
+
+
+def _response_record(writer, url, status, headers, body, fetched_at, protocol=None, ip_address=None):
+    """Build a response record: status line, headers (minus hop-by-hop ones), body as given."""
+    try:
+        reason = HTTPStatus(status).phrase
+    except ValueError:
+        reason = ""
+    # HTTP/2 responses are written in HTTP/1.1 syntax, as other archiving crawlers do: readers expect it.
+    protocol = protocol if protocol in ("HTTP/1.0", "HTTP/1.1") else "HTTP/1.1"
+    kept = [(k, v) for k, v in headers if k.title() not in DROPPED_RESPONSE_HEADERS]
+    http_headers = StatusAndHeaders(f"{status} {reason}".strip(), kept, protocol=protocol)
+    warc_headers = {"WARC-Date": datetime_to_iso_date(fetched_at.astimezone(UTC), use_micros=True)}
+    if ip_address is not None:
+        warc_headers["WARC-IP-Address"] = str(ip_address)
+    return writer.create_warc_record(
+        url,
+        "response",
+        payload=BytesIO(body),
+        length=len(body),
+        http_headers=http_headers,
+        warc_headers_dict=warc_headers,
+    )
+
+
+def _request_record(writer, request):
+    """Build the request record of a Scrapy request (Host added: Scrapy sets it only on the wire)."""
+    parts = urlsplit(request.url)
+    target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    headers = [("Host", parts.netloc), *_header_pairs(request.headers)]
+    http_headers = StatusAndHeaders(f"{request.method} {target} HTTP/1.1", headers, is_http_request=True)
+    return writer.create_warc_record(
+        request.url, "request", payload=BytesIO(request.body), length=len(request.body), http_headers=http_headers
+    )
+
+
+def _header_pairs(headers) -> list[tuple[str, str]]:
+    """Flatten Scrapy Headers to (str, str) pairs; non-UTF-8 bytes are kept via latin-1."""
+    return [(_text(name), _text(value)) for name, values in headers.items() for value in values]
+
+
+def _text(raw: bytes | str) -> str:
+    if isinstance(raw, str):
+        return raw
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return raw.decode("latin-1")
+
+
+def _to_archived(record, file: str, offset: int, decode_content: bool) -> ArchivedResponse:
+    """Read a parsed response record into an ArchivedResponse."""
+    http = record.http_headers
+    headers = list(http.headers)
+    chunked = (http.get_header("Transfer-Encoding") or "").lower() == "chunked"
+    encoding = (http.get_header("Content-Encoding") or "").lower()
+    if decode_content and encoding in BufferedReader.get_supported_decompressors():
+        body = record.content_stream().read()  # de-chunks and decompresses
+        dropped = {"transfer-encoding", "content-encoding", "content-length"}
+    elif chunked:  # archives from other tools may keep the chunked framing
+        body = ChunkedDataReader(record.raw_stream).read()
+        dropped = {"transfer-encoding", "content-length"}
+    else:
+        body = record.raw_stream.read()
+        dropped = set()
+    date = record.rec_headers.get_header("WARC-Date")
+    return ArchivedResponse(
+        url=record.rec_headers.get_header("WARC-Target-URI"),
+        status=int(http.get_statuscode()),
+        headers=tuple((k, v) for k, v in headers if k.lower() not in dropped),
+        body=body,
+        file=file,
+        offset=offset,
+        fetched_at=iso_date_to_datetime(date, tz_aware=True) if date else None,
+    )
