@@ -12,12 +12,13 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING
 from urllib.parse import urldefrag, urlsplit
 
+from w3lib.url import safe_url_string
 from warcio.archiveiterator import ArchiveIterator
 from warcio.bufferedreaders import BufferedReader, ChunkedDataReader
+from warcio.exceptions import ArchiveLoadFailed
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.timeutils import datetime_to_iso_date, iso_date_to_datetime
 from warcio.warcwriter import WARCWriter
-from w3lib.url import safe_url_string
 
 if TYPE_CHECKING:
     from scrapy.http import Request, Response
@@ -113,7 +114,7 @@ def iter_responses(path: str | Path, *, decode_content: bool = True) -> Iterator
         with open(file, "rb") as fh:
             records = ArchiveIterator(fh)
             for record in records:
-                if record.rec_type == "response":
+                if record.rec_type == "response" and record.http_headers is not None:
                     archived = _to_archived(record, str(file), -1, decode_content)
                     yield replace(archived, offset=records.get_record_offset())
 
@@ -136,7 +137,9 @@ def write_archive(path: str | Path, entries: Iterable[tuple]) -> list[int]:
         for url, status, headers, body, *rest in entries:
             fetched_at = rest[0] if rest else datetime.now(UTC)
             offsets.append(fh.tell())
-            writer.write_record(_response_record(writer, url, status, list(headers.items()), body, fetched_at))
+            writer.write_record(
+                _response_record(writer, url, status, list(headers.items()), body, fetched_at)
+            )
     return offsets
 
 
@@ -166,7 +169,9 @@ class WarcWriterStore:
             self._fh.close()
             self._fh = self._writer = None
 
-    def store(self, request: Request, response: Response, fetched_at: datetime | None = None) -> tuple[str, int]:
+    def store(
+        self, request: Request, response: Response, fetched_at: datetime | None = None
+    ) -> tuple[str, int]:
         """Write the response record, then its request record; return (file basename, response offset)."""
         fetched_at = fetched_at or datetime.now(UTC)
         fh, writer = self._current_file(fetched_at)
@@ -248,17 +253,20 @@ class WarcReplayStore:
         not_get: set[str] = set()
         with open(file, "rb") as fh:
             records = ArchiveIterator(fh)
-            for record in records:
-                headers = record.rec_headers
-                if record.rec_type == "response":
-                    responses[headers.get_header("WARC-Record-ID")] = (
-                        headers.get_header("WARC-Target-URI"),
-                        iso_date_to_datetime(headers.get_header("WARC-Date"), tz_aware=True),
-                        records.get_record_offset(),  # reads to the record's end; the body is not kept
-                    )
-                elif record.rec_type == "request" and record.http_headers is not None:
-                    if record.http_headers.protocol.upper() != "GET":
-                        not_get.add(headers.get_header("WARC-Concurrent-To"))
+            try:
+                for record in records:
+                    headers = record.rec_headers
+                    if record.rec_type == "response" and record.http_headers is not None:
+                        responses[headers.get_header("WARC-Record-ID")] = (
+                            headers.get_header("WARC-Target-URI"),
+                            iso_date_to_datetime(headers.get_header("WARC-Date"), tz_aware=True),
+                            records.get_record_offset(),  # reads to the record's end; the body is not kept
+                        )
+                    elif record.rec_type == "request" and record.http_headers is not None:
+                        if record.http_headers.protocol.upper() != "GET":
+                            not_get.add(headers.get_header("WARC-Concurrent-To"))
+            except ArchiveLoadFailed as exc:  # a damaged file must not sink the records before the damage
+                logger.warning("Stopped indexing %s after %d responses: %.200s", file, len(responses), exc)
         return responses, not_get
 
 
@@ -272,7 +280,7 @@ def _response_record(writer, url, status, headers, body, fetched_at, protocol=No
     protocol = protocol if protocol in ("HTTP/1.0", "HTTP/1.1") else "HTTP/1.1"
     kept = [(k, v) for k, v in headers if k.title() not in DROPPED_RESPONSE_HEADERS]
     http_headers = StatusAndHeaders(f"{status} {reason}".strip(), kept, protocol=protocol)
-    warc_headers = {"WARC-Date": datetime_to_iso_date(fetched_at.astimezone(UTC), use_micros=True)}
+    warc_headers = {"WARC-Date": _warc_date(fetched_at)}
     if ip_address is not None:
         warc_headers["WARC-IP-Address"] = str(ip_address)
     return writer.create_warc_record(
@@ -292,8 +300,17 @@ def _request_record(writer, request):
     headers = [("Host", parts.netloc), *_header_pairs(request.headers)]
     http_headers = StatusAndHeaders(f"{request.method} {target} HTTP/1.1", headers, is_http_request=True)
     return writer.create_warc_record(
-        request.url, "request", payload=BytesIO(request.body), length=len(request.body), http_headers=http_headers
+        request.url,
+        "request",
+        payload=BytesIO(request.body),
+        length=len(request.body),
+        http_headers=http_headers,
     )
+
+
+def _warc_date(when: datetime) -> str:
+    # warcio appends "Z" to isoformat(), so it must be given a naive UTC datetime
+    return datetime_to_iso_date(when.astimezone(UTC).replace(tzinfo=None), use_micros=True)
 
 
 def _header_pairs(headers) -> list[tuple[str, str]]:

@@ -61,6 +61,7 @@ class WarcArchiveMiddleware:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
+        """Build from settings (see the module docstring); NotConfigured when neither mode is asked for."""
         settings = crawler.settings
         if not settings.getbool("KZNEWS_WARC_ENABLED", True):
             raise NotConfigured("WARC archiving is off (KZNEWS_WARC_ENABLED=False)")
@@ -84,14 +85,18 @@ class WarcArchiveMiddleware:
         return mw
 
     def spider_opened(self, spider: Spider) -> None:
+        """Index the replay archive or prepare the archive directory."""
         if self.replay is not None:
             self.replay.open()
-            logger.info("Replaying from %d WARC file(s); no request will reach the network", len(self.replay.files))
+            logger.info(
+                "Replaying from %d WARC file(s); no request will reach the network", len(self.replay.files)
+            )
         if self.writer is not None:
             self.writer.open()
             logger.info("Recording responses to WARC files in %s", self.writer.directory)
 
     def spider_closed(self, spider: Spider) -> None:
+        """Close the current WARC file; log what was written or replayed."""
         if self.writer is not None:
             self.writer.close()
             logger.info("Wrote %d WARC file(s) to %s", len(self.writer.files), self.writer.directory)
@@ -103,6 +108,7 @@ class WarcArchiveMiddleware:
             )
 
     def process_request(self, request: Request) -> Response | None:
+        """On replay, answer from the archive (a miss is a counted 404); otherwise let the request go."""
         if self.replay is None:
             return None
         archived = self.replay.retrieve(request.url) if request.method == "GET" else None
@@ -115,6 +121,7 @@ class WarcArchiveMiddleware:
         return _to_scrapy_response(archived, request)
 
     def process_response(self, request: Request, response: Response) -> Response:
+        """On record, archive the response as fetched and point request.meta at its record."""
         if self.writer is None or REPLAY_FLAG in response.flags:
             return response
         fetched_at = datetime.now(UTC)
@@ -139,7 +146,7 @@ def _to_scrapy_response(archived: ArchivedResponse, request: Request) -> Respons
     headers = Headers(archived.headers)
     respcls = responsetypes.from_args(headers=headers, url=archived.url, body=archived.body)
     return respcls(
-        url=archived.url,
+        url=request.url,  # what the download handler sets; equals archived.url for records we wrote
         status=archived.status,
         headers=headers,
         body=archived.body,

@@ -1,0 +1,172 @@
+import csv
+import random
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from pipelines import dates
+from pipelines.dates import ParsedDate, date_from_url, is_clock_line, parse_date
+
+TABLE = Path(__file__).parent / "data" / "dates.tsv"
+
+
+def _load_table() -> list[tuple[str, str, str, str, str]]:
+    with TABLE.open(encoding="utf-8", newline="") as fh:
+        rows = [row for row in csv.reader(fh, delimiter="\t", quoting=csv.QUOTE_NONE) if row]
+    return [tuple(row) for row in rows if not row[0].startswith("#")]
+
+
+ROWS = _load_table()
+
+
+def test_table_is_big_enough_and_well_formed():
+    assert len(ROWS) >= 60
+    for row in ROWS:
+        assert len(row) == 5, row
+        assert row[3] in {"time", "date", "time rel", "date rel", "none"}, row
+
+
+@pytest.mark.parametrize(("text", "now", "expected", "kind", "seen"), ROWS, ids=[r[0][:40] for r in ROWS])
+def test_parse_date_table(text, now, expected, kind, seen):
+    result = parse_date(text, now=None if now == "-" else datetime.fromisoformat(now))
+    if expected == "-":
+        assert result is None, f"{seen}: expected None, got {result}"
+        return
+    assert result is not None, f"{seen}: expected {expected}"
+    assert result.value.isoformat() == expected, seen
+    assert result.has_time == kind.startswith("time"), seen
+    assert result.relative == kind.endswith("rel"), seen
+
+
+class TestParseDate:
+    def test_aware_utc_now_is_converted_to_local_before_resolving_today(self):
+        now = datetime(2024, 10, 18, 23, 30, tzinfo=UTC)  # already 19 Oct 04:30 in Almaty
+        assert parse_date("Сегодня | 02:36", now=now).value.isoformat() == "2024-10-19T02:36:00+05:00"
+
+    def test_naive_now_is_wall_time_in_tz(self):
+        naive = parse_date("Вчера | 23:41", now=datetime(2024, 10, 19, 9, 30))
+        aware = parse_date("Вчера | 23:41", now=datetime.fromisoformat("2024-10-19T09:30:00+05:00"))
+        assert naive == aware
+
+    def test_other_tz_changes_the_offset(self):
+        result = parse_date("18 октября 2024 | 16:08", tz="Europe/Moscow")
+        assert result.value.isoformat() == "2024-10-18T16:08:00+03:00"
+
+    def test_explicit_offset_wins_over_tz_for_relative_dates(self):
+        now = datetime.fromisoformat("2026-03-10T15:00:00+05:00")  # 16:00 at +06:00
+        result = parse_date("Сегодня, 15:30 (GMT+6)", now=now)
+        assert result.value.isoformat() == "2026-03-10T15:30:00+06:00"
+
+    def test_returns_the_frozen_dataclass(self):
+        result = parse_date("2015-09-25")
+        assert result == ParsedDate(datetime(2015, 9, 25, tzinfo=timezone(timedelta(hours=6))), False, False)
+        with pytest.raises(AttributeError):
+            result.has_time = True
+
+    @pytest.mark.parametrize("text", ["", "   ", "|", "GMT +5", "GMT +5 GMT +6", "2024", "12:00", "1 2 3"])
+    def test_fragments_are_none(self, text):
+        assert parse_date(text, now=datetime(2026, 1, 5, tzinfo=UTC)) is None
+
+    def test_long_prose_is_refused_before_scanning(self):
+        assert parse_date("18 октября 2024 " * 10) is None
+
+    def test_non_string_is_none(self):
+        assert parse_date(None) is None  # type: ignore[arg-type]
+        assert parse_date(20240418) is None  # type: ignore[arg-type]
+
+    def test_never_raises_and_never_returns_the_future(self):
+        rng = random.Random(20260105)
+        now = datetime.fromisoformat("2026-01-05T12:00:00+05:00")
+        pieces = ["18", "31", "2024", "2031", "00", "99", "23:59", "25:00", "12:00:00", "октября", "Qańtar",
+                  "қаңтар", "Сегодня", "Вчера", "назад", "бұрын", "минут", "сағат", "Monday", "GMT +5",
+                  "GMT+99", "|", ",", "·", ".", "-", "/", "T", "Z", "+0500", "?", "ä", "\u00a0", "24.08.2025",
+                  "2024-02-30", "Mon,", "Aug", "в", "г."]  # fmt: skip
+        for _ in range(2000):
+            text = " ".join(rng.choice(pieces) for _ in range(rng.randint(1, 6)))
+            result = parse_date(text, now=now)
+            assert result is None or result.value <= now + dates.CLOCK_SKEW, text
+
+    def test_every_month_name_in_the_tables_parses(self):
+        for table in (dates.RU_MONTHS, dates.KK_CYRL_MONTHS, dates.KK_LATN_MONTHS, dates.EN_MONTHS):
+            for number, names in table.items():
+                for name in names:
+                    result = parse_date(f"15 {name.capitalize()} 2025, 10:00")
+                    assert result is not None and result.value.month == number, name
+
+    @pytest.mark.parametrize(
+        ("text", "expected"),
+        [
+            ("2026 жылғы 5 қаңтар", "2026-01-05T00:00:00+05:00"),  # kk official order with жылғы
+            ("18 октября 2024 г. в 16:08", "2024-10-18T16:08:00+05:00"),
+            ("November 30th, 2020", "2020-11-30T00:00:00+06:00"),
+            ("24.08.25, 15:10", "2025-08-24T15:10:00+05:00"),
+        ],
+    )
+    def test_decoration_words_around_a_date(self, text, expected):
+        assert parse_date(text).value.isoformat() == expected
+
+
+class TestIsClockLine:
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "Monday, November 30th, 2020",
+            "Понедельник, 30 ноября 2020",
+            "Сенбі, 25 қаңтар 2026",
+            "Dúısenbi, 26 Qańtar 2026",
+            "Friday, 04.07.2025",
+        ],
+    )
+    def test_weekday_and_date_without_time_is_a_clock(self, text):
+        assert is_clock_line(text)
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "Пятница, 04 Июл 2025, 12:00",  # ratel.kz publication date: has a time
+            "18 октября 2024 | 16:08",
+            "01 декабря 2025",
+            "Сегодня",
+            "Monday",
+            "Monday, we met on 30 November 2020",
+            "",
+        ],
+    )
+    def test_publication_dates_are_not_clocks(self, text):
+        assert not is_clock_line(text)
+
+
+class TestDateFromUrl:
+    @pytest.mark.parametrize(
+        ("url", "expected"),
+        [
+            ("https://tengrinews.kz/news/2025/08/19/", "2025-08-19T00:00:00+05:00"),
+            ("https://astanatimes.com/2024/04/18/some-slug/", "2024-04-18T00:00:00+05:00"),
+            ("https://example.kz/2023/12/31", "2023-12-31T00:00:00+06:00"),
+            ("https://kz.kursiv.media/2024-04-18/zhanalyk-slug/", "2024-04-18T00:00:00+05:00"),
+            ("https://site.kz/news/ekonomika-2024-02-29-slug.html", "2024-02-29T00:00:00+06:00"),
+        ],
+    )
+    def test_dated_paths(self, url, expected):
+        result = date_from_url(url)
+        assert result is not None
+        assert (result.value.isoformat(), result.has_time, result.relative) == (expected, False, False)
+
+    @pytest.mark.parametrize(
+        "url",
+        [
+            "https://tengrinews.kz/kazakhstan_news/myi-verim-slova-587153/",
+            "https://www.inform.kz/ru/skolko-stoyat-uslugi-advokatov-v-kazahstane-cdaf32",
+            "https://www.zakon.kz/obshestvo/6406560-v-uralske-otmetili-den-goroda.html",
+            "https://www.inform.kz/ru/archive?date=01.01.2020",  # a query is not the article's date
+            "https://astanatimes.com/2024/04/slug/",  # month only
+            "https://site.kz/2024/13/45/",
+            "https://site.kz/2024/04/18/x-2024-04-19/",  # two different dates
+            "https://vecher.kz/uploads/images/2024/05/image_750x_ab.jpg",
+            "not a url",
+            "",
+        ],
+    )
+    def test_undated_or_ambiguous_paths(self, url):
+        assert date_from_url(url) is None
