@@ -1,0 +1,93 @@
+"""The fixture site (tests/fixtures/sites): read its manifest, and pack it into a WARC for replay runs."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from crawler.warcstore import write_archive
+
+DEFAULT_MANIFEST = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "sites" / "manifest.json"
+FIXTURE_NOW = datetime.fromisoformat("2026-04-28T12:00:00+05:00")
+"""The moment the fixture site was "saved": listing cards saying Сегодня / Вчера are relative to it."""
+
+
+@dataclass(frozen=True, slots=True)
+class FixturePage:
+    """One URL of the fixture site as the manifest describes it."""
+
+    url: str
+    status: int
+    headers: dict[str, str]
+    body: bytes = b""
+    location: str | None = None
+    retry_once_429: bool = False
+    note: str = ""
+    file: str | None = None
+
+    def response_headers(self) -> dict[str, str]:
+        """Headers to send, with Location for a redirect."""
+        return {**self.headers, **({"Location": self.location} if self.location else {})}
+
+
+def load_manifest(path: str | Path = DEFAULT_MANIFEST) -> dict[str, FixturePage]:
+    """Every page of the manifest by URL, bodies read from the files next to it.
+
+    Raises:
+        ValueError: an entry without a status, or naming a file that is missing.
+    """
+    path = Path(path)
+    entries = json.loads(path.read_text(encoding="utf-8"))
+    pages = {}
+    for url, entry in entries.items():
+        if "status" not in entry:
+            raise ValueError(f"{path}: {url} has no status")
+        body = b""
+        if entry.get("file"):
+            body_path = path.parent / entry["file"]
+            if not body_path.is_file():
+                raise ValueError(f"{path}: {url} names missing file {entry['file']}")
+            body = body_path.read_bytes()
+        pages[url] = FixturePage(
+            url=url,
+            status=int(entry["status"]),
+            headers=dict(entry.get("headers", {})),
+            body=body,
+            location=entry.get("location"),
+            retry_once_429=bool(entry.get("retry_once_429", False)),
+            note=entry.get("note", ""),
+            file=entry.get("file"),
+        )
+    return pages
+
+
+def pack_fixture_site(
+    manifest_path: str | Path, out_path: str | Path, fetched_at: datetime = FIXTURE_NOW
+) -> list[int]:
+    """Write every manifest page as one WARC response record (the 429 of a retry-once page is skipped).
+
+    Returns:
+        The offset of each record, in manifest order.
+    """
+    pages = load_manifest(manifest_path)
+    entries = [(p.url, p.status, p.response_headers(), p.body, fetched_at) for p in pages.values()]
+    return write_archive(out_path, entries)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m crawler.fixtures OUT.warc.gz [--manifest PATH]``."""
+    parser = argparse.ArgumentParser(prog="python -m crawler.fixtures", description=__doc__)
+    parser.add_argument("out", help="the .warc.gz to write")
+    parser.add_argument("--manifest", default=str(DEFAULT_MANIFEST), help="fixture manifest.json")
+    args = parser.parse_args(argv)
+    offsets = pack_fixture_site(args.manifest, args.out)
+    print(f"{args.out}: {len(offsets)} records")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,67 @@
+"""Kazinform (www.inform.kz ru/kz/en, qz.inform.kz Latin Kazakh): one profile, four editions; data only."""
+
+from __future__ import annotations
+
+from crawler.profiles import shared
+from crawler.profiles.schema import Edition, Listing, Politeness, Rss, Sitemap, SiteProfile, UrlRules
+from pipelines.options import Layout, SiteRules
+
+# English: the agency also brands its English service as qazinform.com [cfg], but www.inform.kz/en/ serves
+# the same stories under the URL scheme, sitemap and markup of the other editions [seen pages corpus], so
+# the en edition is www.inform.kz/en/ and qazinform.com stays off-site (it would only add duplicates).
+# cn.inform.kz (Chinese) is out of the project's languages.
+HOSTS = ("www.inform.kz", "qz.inform.kz")
+
+CURRENT_LAYOUT = (
+    Layout(  # 2023+ design [code Greemq/ainews kazinform_parser.py; news_scraper index id 51937647696]
+        title="h1",
+        lead=".article__description",
+        body=".article__body-text",
+        tags="div.article__tags a",
+        drop=(".article__tags", *shared.AD_SLOTS, *shared.SHARE_WIDGETS, *shared.MEDIA_CHROME, "img"),
+    )
+)
+
+PROFILE = SiteProfile(
+    name="kazinform",
+    title="Kazinform",
+    editions={
+        "ru": Edition("https://www.inform.kz/ru/", "ru"),  # [seen]
+        "kk": Edition("https://www.inform.kz/kz/", "kk"),  # Cyrillic Kazakh [seen old URLs]
+        "en": Edition("https://www.inform.kz/en/", "en"),  # see the note on qazinform.com above
+        "kk-Latn": Edition("https://qz.inform.kz/", "kk", "Latn"),  # 2021 Latin alphabet [seen data]
+    },
+    sources=(
+        # One sitemap for www.inform.kz [cfg]; the edition of each URL is read from its path.
+        Sitemap("https://www.inform.kz/sitemap.xml", news_only_pattern=r"sitemap-news"),
+        # qz.inform.kz: no sitemap location known; robots.txt Sitemap: lines name it [guess].
+        Sitemap("https://qz.inform.kz/robots.txt", "kk-Latn", news_only_pattern=r"sitemap-news"),
+        Rss("https://www.inform.kz/ru/rss/", "ru"),  # [cfg]
+        Rss("https://www.inform.kz/kz/rss/", "kk"),  # [guess] by analogy with ru/en
+        Rss("https://www.inform.kz/en/rss/", "en"),  # [cfg]
+        Listing(  # lenta, 24 cards a page [code]; 2026 cards: a.news-card > time.meta-date [code]
+            "https://www.inform.kz/ru/lenta?page={page}",
+            "ru",
+            card="a.news-card",
+            card_date="time.meta-date",
+        ),
+        # qz category pages, paged by ?page=N, article links a[href^="/news/"] [code behruzgurbanli/...]
+        Listing("https://qz.inform.kz/category/ortalyk-aziya_c211/?page={page}", "kk-Latn"),
+    ),
+    article_urls=UrlRules(
+        hosts=HOSTS,
+        include=(
+            r"^/(ru|kz|en)/[a-z0-9-]+-[0-9a-f]{6}/?$",  # current: /ru/<slug>-<6 hex> [seen]
+            r"^/news/[a-z0-9-]+-[0-9a-f]{6}/?$",  # qz: /news/<slug>-<6 hex>/ [seen data]
+            r"^/(ru|kz|en)/[a-z0-9-]+_a\d{6,8}/?$",  # old design: /kz/<slug>_a3103653 [seen], redirects
+        ),
+        exclude=(*shared.AMP_TWINS, r"^/(ru|kz|en)/(tag|category|search_results|authors?)/"),
+    ),
+    rules=SiteRules(
+        name="kazinform",
+        layouts=(CURRENT_LAYOUT,),
+        junk=(),  # its boilerplate (Telegram promos, "Читайте также") is covered by the shared rules
+        agencies=shared.KAZINFORM_AGENCY,
+    ),
+    politeness=Politeness(download_delay=1.0, concurrency=2),  # news_scraper's inform.kz values [code]
+)

@@ -1,0 +1,211 @@
+"""The site-profile vocabulary: a site is one frozen SiteProfile of editions, sources, URL rules and hints.
+
+Every field is documented here once; the site modules (kazinform.py, tengrinews.py) are data only. No Scrapy
+import: the profiles are read by the spiders, the CLI, the README table generator and the tests alike.
+
+Confidence of a value in a site module is tagged in its comment as in ``kz-sites.md``: [seen] real page or
+data file, [code] what a public scraper relies on, [cfg] a URL string in someone's config, [guess] ours.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from urllib.parse import urlsplit
+
+from pipelines.options import SiteRules
+
+LANGS = ("ru", "kk", "en")
+SCRIPTS = ("Cyrl", "Latn")
+
+
+@dataclass(frozen=True, slots=True)
+class Edition:
+    """One language edition of a site.
+
+    Args:
+        base_url: URL prefix of every page of the edition ("https://www.inform.kz/ru/"); the longest
+            matching prefix decides the edition of a URL.
+        lang: ISO 639-1 code of the edition's language: "ru", "kk" or "en".
+        script: ISO 15924 script of the edition's text: "Cyrl" or "Latn"; default Latn for en, else Cyrl.
+    """
+
+    base_url: str
+    lang: str
+    script: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.script is None:
+            object.__setattr__(self, "script", "Latn" if self.lang == "en" else "Cyrl")
+        if self.lang not in LANGS:
+            raise ValueError(f"edition lang {self.lang!r} is not one of {LANGS}")
+        if self.script not in SCRIPTS:
+            raise ValueError(f"edition script {self.script!r} is not one of {SCRIPTS}")
+        if not urlsplit(self.base_url).hostname:
+            raise ValueError(f"edition base_url {self.base_url!r} has no host")
+
+
+@dataclass(frozen=True, slots=True)
+class Sitemap:
+    """A sitemap, a sitemap index, or a robots.txt whose ``Sitemap:`` lines name them.
+
+    Args:
+        url: the sitemap (``.xml`` or ``.xml.gz``) or ``robots.txt`` URL.
+        edition: edition key of every URL in it; None when one sitemap serves several editions (the
+            edition is then read from each URL).
+        news_only_pattern: regex on child locations of an index: when any child matches, only the
+            matching children are followed (news sitemaps are small and carry fresh lastmod).
+    """
+
+    url: str
+    edition: str | None = None
+    news_only_pattern: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Rss:
+    """An RSS 2.0 feed: each ``<item>`` gives a ``<link>`` and an RFC 822 ``<pubDate>``."""
+
+    url: str
+    edition: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Listing:
+    """A paginated list of article cards ("lenta", "/news/page/N/").
+
+    Args:
+        url_template: page URL with a ``{page}`` placeholder.
+        edition: as for Sitemap.
+        first_page: number of the first page.
+        max_pages: pages to read per crawl at most (None = until a page brings nothing new).
+        card: CSS selector of one article card; None = every article link on the page, undated.
+        card_date: CSS selector, inside a card, of the card's date text ("Вчера", "01 декабря 2025").
+    """
+
+    url_template: str
+    edition: str | None = None
+    first_page: int = 1
+    max_pages: int | None = None
+    card: str | None = None
+    card_date: str | None = None
+
+    def __post_init__(self) -> None:
+        if "{page}" not in self.url_template:
+            raise ValueError(f"listing url_template {self.url_template!r} has no {{page}}")
+
+    def page_url(self, page: int) -> str:
+        """The URL of listing page ``page``."""
+        return self.url_template.format(page=page)
+
+
+Source = Sitemap | Rss | Listing
+
+
+@dataclass(frozen=True)  # not slotted: functools.cached_property keeps the compiled regexes in __dict__
+class UrlRules:
+    """Which URLs are in the site's scope, and which of those are article pages.
+
+    Args:
+        hosts: hosts of the site; a URL on another host is off-site (never crawled, counted).
+        include: regexes searched in path+query; a URL is an article when one matches ...
+        exclude: ... and none of these does (AMP twins, galleries, press releases, ...).
+    """
+
+    hosts: tuple[str, ...]
+    include: tuple[str, ...]
+    exclude: tuple[str, ...] = ()
+
+    @cached_property
+    def _include(self) -> tuple[re.Pattern[str], ...]:
+        return tuple(re.compile(p) for p in self.include)
+
+    @cached_property
+    def _exclude(self) -> tuple[re.Pattern[str], ...]:
+        return tuple(re.compile(p) for p in self.exclude)
+
+    def in_scope(self, url: str) -> bool:
+        """True when the URL's host belongs to the site."""
+        return (urlsplit(url).hostname or "") in self.hosts
+
+    def is_article(self, url: str) -> bool:
+        """True when the URL is in scope and its path+query matches an include and no exclude pattern."""
+        if not self.in_scope(url):
+            return False
+        parts = urlsplit(url)
+        target = parts.path + (f"?{parts.query}" if parts.query else "")
+        return any(p.search(target) for p in self._include) and not any(
+            p.search(target) for p in self._exclude
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Politeness:
+    """Per-site crawl pace, applied as the spider's custom settings on top of crawler/settings.py.
+
+    Args:
+        download_delay: seconds between two requests to one host (AutoThrottle never goes below it).
+        concurrency: parallel requests per host.
+    """
+
+    download_delay: float = 1.0
+    concurrency: int = 2
+
+
+@dataclass(frozen=True, slots=True)
+class SiteProfile:
+    """Everything the crawler knows about one site.
+
+    Args:
+        name: spider name (``scrapy crawl <name>``) and the ``site`` stored with every article.
+        title: human name of the site, for the README table.
+        editions: edition key ("ru", "kk", "kk-Latn", "en") -> Edition.
+        sources: discovery entry points (sitemaps, RSS feeds, listings), each bound to an edition or shared.
+        article_urls: scope and article-URL recognition.
+        rules: what the cleaning core needs to know about the site (layouts, junk, agencies, tz).
+        politeness: crawl pace.
+    """
+
+    name: str
+    title: str
+    editions: Mapping[str, Edition]
+    sources: tuple[Source, ...]
+    article_urls: UrlRules
+    rules: SiteRules
+    politeness: Politeness = field(default_factory=Politeness)
+
+    def __post_init__(self) -> None:
+        for source in self.sources:
+            if source.edition is not None and source.edition not in self.editions:
+                raise ValueError(f"{self.name}: source {source!r} names unknown edition {source.edition!r}")
+        for key, edition in self.editions.items():
+            if not self.article_urls.in_scope(edition.base_url):
+                raise ValueError(f"{self.name}: edition {key} host is not in article_urls.hosts")
+
+    def editions_of(self, source: Source) -> tuple[str, ...]:
+        """Edition keys a source serves: its own, or (shared source) every edition on the source's host."""
+        if source.edition is not None:
+            return (source.edition,)
+        host = urlsplit(_source_url(source)).hostname
+        return tuple(k for k, e in self.editions.items() if urlsplit(e.base_url).hostname == host)
+
+    def edition_for_url(self, url: str) -> str | None:
+        """The key of the edition whose base URL is the longest prefix of ``url`` (scheme ignored)."""
+        target = _schemeless(url)
+        best: tuple[int, str | None] = (0, None)
+        for key, edition in self.editions.items():
+            prefix = _schemeless(edition.base_url)
+            if (target == prefix.rstrip("/") or target.startswith(prefix)) and len(prefix) > best[0]:
+                best = (len(prefix), key)
+        return best[1]
+
+
+def _source_url(source: Source) -> str:
+    return source.url_template if isinstance(source, Listing) else source.url
+
+
+def _schemeless(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{(parts.hostname or '').lower()}{parts.path or '/'}" + (f"?{parts.query}" if parts.query else "")

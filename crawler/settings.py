@@ -1,0 +1,65 @@
+"""Scrapy settings of the kznews project: polite by default; component wiring and our KZNEWS_* settings."""
+
+from importlib.metadata import PackageNotFoundError, version
+
+try:
+    KZNEWS_VERSION = version("kznews")
+except PackageNotFoundError:  # running from a source checkout that was never pip-installed
+    KZNEWS_VERSION = "0.1.0"
+
+BOT_NAME = "kznews"
+SPIDER_MODULES = ["crawler.spiders.sites"]  # one generated spider per site profile
+NEWSPIDER_MODULE = "crawler.spiders"
+
+# --- Identity -----------------------------------------------------------------------------------------
+# Who runs the crawl: a URL or e-mail a site operator can reach; put yours in with -s KZNEWS_CONTACT=...
+KZNEWS_CONTACT = "https://github.com/kznews/kznews"
+# An honest User-Agent naming the project and the contact (no browser disguise); NewsSpider rebuilds it
+# from KZNEWS_CONTACT when the contact is overridden and USER_AGENT is not.
+USER_AGENT = f"kznews/{KZNEWS_VERSION} (+{KZNEWS_CONTACT})"
+
+# --- Politeness -----------------------------------------------------------------------------------------
+# AutoThrottle adapts the delay to the server's latency but never goes below DOWNLOAD_DELAY.
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_MAX_DELAY = 60.0
+AUTOTHROTTLE_START_DELAY = 2.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+CONCURRENT_REQUESTS = 8  # all sites together
+CONCURRENT_REQUESTS_PER_DOMAIN = 2  # what public inform.kz crawlers use (kz-sites.md §0)
+DOWNLOAD_DELAY = 1.0  # seconds between requests to one host; profiles may ask for more
+DOWNLOAD_DELAY_JITTER = 0.5  # each wait is DOWNLOAD_DELAY × (1 ± 0.5): no metronome pattern
+ROBOTSTXT_OBEY = True
+
+# --- Retries and timeouts -----------------------------------------------------------------------------
+DOWNLOAD_TIMEOUT = 30
+RETRY_ENABLED = True
+RETRY_HTTP_CODES = [408, 429, 500, 502, 503, 504, 522, 524]  # 522/524: Cloudflare origin timeouts
+RETRY_TIMES = 3
+# Scrapy 2.19's RetryMiddleware ignores Retry-After; ours waits for it (or backs off exponentially).
+KZNEWS_RETRY_BACKOFF_BASE = 2.0  # seconds before the first retry without Retry-After; doubles each time
+KZNEWS_RETRY_BACKOFF_MAX = 120.0  # cap on any wait, Retry-After included: a crawl never stalls for hours
+
+# --- Components -----------------------------------------------------------------------------------------
+DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawler.middlewares.retry.RetryAfterMiddleware": 550,  # the built-in's slot
+    # Records raw responses (KZNEWS_ARCHIVE) or replays them (KZNEWS_REPLAY); sees real URLs only.
+    "crawler.middlewares.warc.WarcArchiveMiddleware": 950,
+    # Nearest the network: the mirror URL exists only between this middleware and the download handler.
+    "crawler.middlewares.hostmap.HostMapMiddleware": 990,
+}
+ITEM_PIPELINES = {
+    "pipelines.scrapy_adapters.CleaningPipeline": 300,
+    "pipelines.scrapy_adapters.StoragePipeline": 800,
+}
+
+# --- Runtime --------------------------------------------------------------------------------------------
+FEED_EXPORT_ENCODING = "utf-8"
+LOG_LEVEL = "INFO"
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+# REQUEST_FINGERPRINTER_IMPLEMENTATION is gone in Scrapy 2.19 (only the 2.7 fingerprinter remains).
+
+# --- kznews ---------------------------------------------------------------------------------------------
+# Real origin -> mirror prefix, e.g. {"https://www.inform.kz": "http://127.0.0.1:8123/www.inform.kz"}:
+# requests go to the mirror (fixture server, staging) while the crawl sees the real URLs. Empty = off.
+KZNEWS_HOST_MAP: dict[str, str] = {}

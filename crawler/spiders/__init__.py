@@ -1,0 +1,1 @@
+"""Spiders of the kznews crawler: NewsSpider (base.py) and one generated subclass per site (sites.py)."""

@@ -1,0 +1,130 @@
+import asyncio
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from scrapy.exceptions import NotConfigured
+from scrapy.http import HtmlResponse, Request
+from scrapy.utils.test import get_crawler
+
+from crawler.middlewares.hostmap import HostMapMiddleware, map_url
+
+ROOT = Path(__file__).resolve().parents[2]
+MIRROR = "http://127.0.0.1:8123/www.inform.kz"
+HOST_MAP = {"https://www.inform.kz": MIRROR}
+
+
+class TestMapUrl:
+    @pytest.mark.parametrize(
+        ("url", "mapped"),
+        [
+            ("https://www.inform.kz/ru/lenta?page=2", f"{MIRROR}/ru/lenta?page=2"),
+            ("https://www.inform.kz", MIRROR),
+            ("https://www.inform.kz?x=1", f"{MIRROR}?x=1"),
+            ("https://www.inform.kz.evil.org/ru/", None),
+            ("https://qz.inform.kz/news/", None),
+        ],
+    )
+    def test_prefix_matches_only_at_a_boundary(self, url, mapped):
+        assert map_url(url, HOST_MAP) == mapped
+
+
+class FakeHandlers:
+    def __init__(self, response_for):
+        self.response_for = response_for
+        self.requested = []
+
+    async def download_request_async(self, request):
+        self.requested.append(request.url)
+        return self.response_for(request)
+
+
+def middleware(response_for):
+    crawler = get_crawler(settings_dict={"KZNEWS_HOST_MAP": HOST_MAP})
+    crawler.stats.open_spider()
+    handlers = FakeHandlers(response_for)
+    crawler.engine = SimpleNamespace(downloader=SimpleNamespace(handlers=handlers))
+    return HostMapMiddleware.from_crawler(crawler), handlers
+
+
+class TestHostMapMiddleware:
+    def test_not_configured_when_the_map_is_empty(self):
+        with pytest.raises(NotConfigured, match="KZNEWS_HOST_MAP is empty"):
+            HostMapMiddleware.from_crawler(get_crawler(settings_dict={"KZNEWS_HOST_MAP": {}}))
+
+    def test_json_text_from_the_command_line_is_accepted(self):
+        crawler = get_crawler(settings_dict={"KZNEWS_HOST_MAP": json.dumps(HOST_MAP)})
+        assert HostMapMiddleware.from_crawler(crawler).to_mirror == HOST_MAP
+
+    def test_mapped_request_is_fetched_from_the_mirror_and_answered_under_the_real_url(self):
+        mw, handlers = middleware(lambda r: HtmlResponse(r.url, body=b"<html>ok</html>", request=r))
+        request = Request("https://www.inform.kz/ru/lenta?page=2")
+        response = asyncio.run(mw.process_request(request))
+        assert handlers.requested == [f"{MIRROR}/ru/lenta?page=2"]
+        assert response.url == "https://www.inform.kz/ru/lenta?page=2"
+        assert response.request is request and response.body == b"<html>ok</html>"
+        assert request.url == "https://www.inform.kz/ru/lenta?page=2"  # the request itself is untouched
+
+    def test_location_into_the_mirror_is_mapped_back(self):
+        def redirect(r):
+            return HtmlResponse(r.url, status=301, headers={"Location": f"{MIRROR}/kz/new-3f9b12"}, request=r)
+
+        mw, _ = middleware(redirect)
+        response = asyncio.run(mw.process_request(Request("https://www.inform.kz/kz/old_a1234567")))
+        assert response.headers["Location"] == b"https://www.inform.kz/kz/new-3f9b12"
+
+    def test_unmapped_request_goes_to_the_network(self):
+        mw, handlers = middleware(lambda r: pytest.fail("must not download"))
+        assert asyncio.run(mw.process_request(Request("https://tengrinews.kz/news.rss"))) is None
+        assert handlers.requested == []
+
+
+@pytest.mark.slow
+def test_real_crawl_through_the_mirror(mockserver, tmp_path):
+    """One real `scrapy crawl` per site against the loopback fixture server (no item pipelines)."""
+    before = len(mockserver.log())
+    logs = {}
+    for site in ("kazinform", "tengrinews"):
+        result = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "scrapy",
+                "crawl",
+                site,
+                "-s",
+                f"KZNEWS_HOST_MAP={json.dumps(mockserver.host_map())}",
+                "-s",
+                "ITEM_PIPELINES={}",
+                "-s",
+                "LOG_LEVEL=DEBUG",
+                "-s",
+                "KZNEWS_RETRY_BACKOFF_MAX=1",
+                "-a",
+                "now=2026-04-28T12:00:00+05:00",
+            ],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert result.returncode == 0, result.stderr[-3000:]
+        logs[site] = result.stderr
+    served = mockserver.log()[before:]
+    scraped = {u for log in logs.values() for u in re.findall(r"Scraped from <200 (\S+)>", log)}
+    expected = json.loads((ROOT / "tests/fixtures/sites/expected.json").read_text("utf-8"))
+    assert scraped == set(expected)
+    assert not any("/press_releases/" in path for path in served)  # robots.txt Disallow
+    assert "Forbidden by robots.txt" in logs["tengrinews"]
+    k3 = "/www.inform.kz/ru/v-kazahstane-vyroslo-chislo-individualnyh-predprinimateley-0c4e81"
+    assert served.count(k3) == 2  # 429 with Retry-After, then 200
+    assert "Redirecting (301)" in logs["kazinform"]
+    assert "site kazinform is blocking the crawler: 1 challenge pages" in logs["kazinform"]
+    assert not any("sitemap-tags" in p or "sitemap-categories" in p for p in served)
+    for site, log in logs.items():
+        for via in ("sitemap", "rss", "listing"):
+            assert f"'kznews/discovered/{via}'" in log, (site, via)
