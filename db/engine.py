@@ -19,6 +19,8 @@ DEFAULT_DATABASE_URL = "sqlite:///data/kznews.sqlite3"
 
 # A crawler writing while an export reads: wait this long for SQLite's write lock before failing.
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+# Execution option naming the statement that opens a SQLite transaction (see make_sessionmaker).
+SQLITE_BEGIN_OPTION = "kznews_sqlite_begin"
 # psycopg 3 is the driver we ship; a bare postgresql:// URL would make SQLAlchemy look for psycopg2.
 POSTGRES_DRIVER = "postgresql+psycopg"
 
@@ -56,8 +58,18 @@ def make_engine(url: str | URL | None = None, **kwargs: Any) -> Engine:
     return create_engine(parsed, **kwargs)
 
 
-def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
-    """A session factory bound to ``engine``; objects stay readable after commit (expire_on_commit off)."""
+def make_sessionmaker(engine: Engine, *, immediate: bool = False) -> sessionmaker[Session]:
+    """A session factory bound to ``engine``; objects stay readable after commit (expire_on_commit off).
+
+    Args:
+        engine: from :func:`make_engine`.
+        immediate: SQLite only: open transactions with BEGIN IMMEDIATE, taking the write lock at once. Use
+            it for sessions that read then write (upserts) while another process may write too: a deferred
+            transaction that read before the other's commit fails with "database is locked" instead of
+            waiting. Leave it off for readers, which WAL lets run beside the writer.
+    """
+    if immediate and engine.dialect.name == "sqlite":
+        engine = engine.execution_options(**{SQLITE_BEGIN_OPTION: "BEGIN IMMEDIATE"})
     return sessionmaker(bind=engine, expire_on_commit=False)
 
 
@@ -86,4 +98,4 @@ def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
 
 
 def _on_sqlite_begin(connection: Any) -> None:
-    connection.exec_driver_sql("BEGIN")
+    connection.exec_driver_sql(connection.get_execution_options().get(SQLITE_BEGIN_OPTION, "BEGIN"))

@@ -4,23 +4,31 @@ from __future__ import annotations
 
 import functools
 import logging
+import threading
 from pathlib import Path
+from typing import Any
 
 from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.autogenerate.api import AutogenContext
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine, text
+from sqlalchemy import JSON, Connection, Engine, text
+from sqlalchemy.orm import Session, sessionmaker
 
-from db.engine import make_engine
+from db.engine import SQLITE_BEGIN_OPTION, make_engine, make_sessionmaker
+from db.models import Base, UTCDateTime
 
 log = logging.getLogger(__name__)
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 # Date-prefixed revision files sort in the order they were written (mealie's and Prefect's alembic.ini).
 FILE_TEMPLATE = "%%(year)d_%%(month).2d_%%(day).2d_%%(hour).2d%%(minute).2d_%%(rev)s_%%(slug)s"
-# Two crawlers starting at once on an empty PostgreSQL database must not both create the tables.
+# Two crawlers starting at once on an empty database must not both create the tables.
 PG_MIGRATION_LOCK_KEY = 0x6B7A6E657773  # "kznews"
+# Alembic keeps the running migration in module globals (alembic.context): one migration per process.
+_PROCESS_LOCK = threading.Lock()
 
 
 def alembic_config() -> Config:
@@ -30,6 +38,25 @@ def alembic_config() -> Config:
     config.set_main_option("file_template", FILE_TEMPLATE)
     config.set_main_option("timezone", "UTC")
     return config
+
+
+def context_options(connection: Connection) -> dict[str, Any]:
+    """Options for ``context.configure`` shared by env.py and :func:`schema_diff`."""
+    dialect = connection.dialect.name
+    return {
+        # SQLite can't ALTER most things: batch mode copies the table (names come from the convention).
+        "render_as_batch": dialect == "sqlite",
+        "compare_type": True,
+        "compare_server_default": True,
+        "render_item": _render_item,
+        "include_object": functools.partial(_include_object, dialect=dialect),
+    }
+
+
+def schema_diff(connection: Connection) -> list[Any]:
+    """Differences between the models and the database (Alembic autogenerate); empty when they match."""
+    context = MigrationContext.configure(connection, opts=context_options(connection))
+    return compare_metadata(context, Base.metadata)
 
 
 @functools.cache
@@ -53,15 +80,18 @@ def ensure_schema(engine: Engine) -> str:
     with engine.connect() as connection:
         if current_revision(connection) == head:
             return head
-    with engine.begin() as connection:
-        if connection.dialect.name == "postgresql":
-            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": PG_MIGRATION_LOCK_KEY})
-        current = current_revision(connection)
-        if current != head:
-            log.info("upgrading database schema %s -> %s", current, head)
-            config = alembic_config()
-            config.attributes["connection"] = connection
-            command.upgrade(config, "head")
+    # Serialize migrators, then look again: another process may have upgraded while we waited.
+    with _PROCESS_LOCK, engine.connect() as connection:
+        connection.execution_options(**{SQLITE_BEGIN_OPTION: "BEGIN IMMEDIATE"})
+        with connection.begin():
+            if connection.dialect.name == "postgresql":
+                connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": PG_MIGRATION_LOCK_KEY})
+            current = current_revision(connection)
+            if current != head:
+                log.info("upgrading database schema %s -> %s", current, head)
+                config = alembic_config()
+                config.attributes["connection"] = connection
+                command.upgrade(config, "head")
     return head
 
 
@@ -76,3 +106,39 @@ def upgrade(url: str | None = None) -> str:
         return ensure_schema(engine)
     finally:
         engine.dispose()
+
+
+def open_database(url: str | None = None) -> sessionmaker[Session]:
+    """Engine for ``url`` (default: KZNEWS_DATABASE_URL) with the schema at head, as a session factory.
+
+    The engine is ``factory.kw["bind"]``; dispose of it when done.
+    """
+    engine = make_engine(url)
+    ensure_schema(engine)
+    return make_sessionmaker(engine)
+
+
+def _render_item(type_: str, obj: Any, autogen_context: AutogenContext) -> str | bool:
+    """Render our column types as plain SQLAlchemy types, so revisions never import db.models."""
+    if type_ != "type":
+        return False
+    if isinstance(obj, UTCDateTime):
+        return "sa.DateTime(timezone=True)"
+    if isinstance(obj, JSON):
+        autogen_context.imports.add("from sqlalchemy.dialects import postgresql")
+        return 'sa.JSON().with_variant(postgresql.JSONB(), "postgresql")'
+    return False
+
+
+def _include_object(
+    obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any, *, dialect: str
+) -> bool:
+    """Skip model objects limited to another dialect by ``.ddl_if(dialect=...)``.
+
+    Alembic ignores ddl_if, so without this a SQLite database would always "miss" the PostgreSQL-only
+    indexes. Consequence: autogenerate PostgreSQL-only objects against PostgreSQL.
+    """
+    ddl_if = getattr(obj, "_ddl_if", None)  # SQLAlchemy's record of .ddl_if(); no public accessor
+    if reflected or ddl_if is None or ddl_if.dialect is None:
+        return True
+    return dialect in ((ddl_if.dialect,) if isinstance(ddl_if.dialect, str) else tuple(ddl_if.dialect))

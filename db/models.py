@@ -93,6 +93,7 @@ class ArticleRecord(Base):
     __table_args__ = (
         Index(None, "site_id", "published_at"),
         Index(None, "published_at"),
+        Index(None, "url"),
         Index(None, "lang"),
         Index(None, "content_hash"),
         # Tag queries ("all articles tagged X") only pay off with JSONB containment on PostgreSQL.

@@ -2,60 +2,32 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from alembic import context
-from alembic.autogenerate.api import AutogenContext
-from sqlalchemy import JSON, Connection
+from sqlalchemy import Connection
 
 from db.engine import database_url, make_engine, normalize_url
-from db.models import Base, UTCDateTime
+from db.migrate import context_options
+from db.models import Base
 
 config = context.config
 target_metadata = Base.metadata
 
 
-def _render_item(type_: str, obj: Any, autogen_context: AutogenContext) -> str | bool:
-    """Render our column types as plain SQLAlchemy types, so revisions never import db.models."""
-    if type_ != "type":
-        return False
-    if isinstance(obj, UTCDateTime):
-        return "sa.DateTime(timezone=True)"
-    if isinstance(obj, JSON):
-        autogen_context.imports.add("from sqlalchemy.dialects import postgresql")
-        return "sa.JSON().with_variant(postgresql.JSONB(), 'postgresql')"
-    return False
-
-
-def _include_object(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:
-    """Skip model objects limited to another dialect by ``.ddl_if(dialect=...)``.
-
-    Alembic ignores ddl_if, so without this a SQLite database would always "miss" the PostgreSQL-only
-    indexes. Consequence: autogenerate PostgreSQL-only objects against PostgreSQL.
-    """
-    ddl_if = getattr(obj, "_ddl_if", None)  # SQLAlchemy's record of .ddl_if(); no public accessor
-    if reflected or ddl_if is None or ddl_if.dialect is None:
-        return True
-    dialects = (ddl_if.dialect,) if isinstance(ddl_if.dialect, str) else tuple(ddl_if.dialect)
-    return context.get_bind().dialect.name in dialects
-
-
 def _configure(connection: Connection) -> None:
-    context.configure(
-        connection=connection,
-        target_metadata=target_metadata,
-        # SQLite can't ALTER most things: batch mode copies the table (names come from the convention).
-        render_as_batch=connection.dialect.name == "sqlite",
-        compare_type=True,
-        compare_server_default=True,
-        render_item=_render_item,
-        include_object=_include_object,
-    )
+    context.configure(connection=connection, target_metadata=target_metadata, **context_options(connection))
+
+
+def _url() -> str:
+    """``alembic -x url=...``, else sqlalchemy.url of an alembic.ini, else KZNEWS_DATABASE_URL."""
+    url = context.get_x_argument(as_dictionary=True).get("url")
+    if not url and config.file_config.has_section(config.config_ini_section):
+        url = config.get_main_option("sqlalchemy.url")
+    return url or database_url()
 
 
 def run_migrations_offline() -> None:
     """Emit SQL to stdout (``alembic upgrade head --sql``) without connecting."""
-    url = normalize_url(config.get_main_option("sqlalchemy.url") or database_url())
+    url = normalize_url(_url())
     context.configure(
         url=url,
         target_metadata=target_metadata,
@@ -75,7 +47,7 @@ def run_migrations_online() -> None:
         with context.begin_transaction():
             context.run_migrations()
         return
-    engine = make_engine(config.get_main_option("sqlalchemy.url") or database_url())
+    engine = make_engine(_url())
     try:
         with engine.connect() as connection:
             _configure(connection)

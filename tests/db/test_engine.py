@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from sqlalchemy import inspect, text
+
+from db.engine import DEFAULT_DATABASE_URL, database_url, make_engine, make_sessionmaker, normalize_url
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def test_database_url_comes_from_the_environment():
+    assert database_url({}) == DEFAULT_DATABASE_URL == "sqlite:///data/kznews.sqlite3"
+    assert (
+        database_url({"KZNEWS_DATABASE_URL": "postgresql+psycopg://u@h/db"}) == "postgresql+psycopg://u@h/db"
+    )
+
+
+@pytest.mark.parametrize("url", ["postgresql://u@h/db", "postgres://u@h/db", "postgresql+psycopg://u@h/db"])
+def test_postgres_urls_use_psycopg3(url):
+    assert normalize_url(url).drivername == "postgresql+psycopg"
+
+
+def test_sqlite_connections_get_wal_foreign_keys_and_busy_timeout(tmp_path):
+    engine = make_engine(f"sqlite:///{tmp_path}/a/b/kznews.sqlite3")
+    with engine.connect() as connection:
+        pragmas = {
+            name: connection.exec_driver_sql(f"PRAGMA {name}").scalar()
+            for name in ("journal_mode", "foreign_keys", "busy_timeout")
+        }
+    engine.dispose()
+    assert pragmas == {"journal_mode": "wal", "foreign_keys": 1, "busy_timeout": 30_000}
+    assert (tmp_path / "a" / "b" / "kznews.sqlite3").exists()
+
+
+def test_sqlite_ddl_is_transactional(tmp_path):
+    engine = make_engine(f"sqlite:///{tmp_path}/t.sqlite3")
+    with pytest.raises(RuntimeError), engine.begin() as connection:
+        connection.execute(text("CREATE TABLE t (x INTEGER)"))
+        raise RuntimeError("roll back")
+    assert inspect(engine).get_table_names() == []
+    engine.dispose()
+
+
+def test_sessions_keep_objects_readable_after_commit(tmp_path):
+    engine = make_engine(f"sqlite:///{tmp_path}/t.sqlite3")
+    assert make_sessionmaker(engine).kw["expire_on_commit"] is False
+    engine.dispose()
+
+
+def test_importing_db_builds_nothing(tmp_path):
+    code = "import db, db.engine, db.models, db.repository, db.migrate, db.convert; print('ok')"
+    env = {"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin"}
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True
+    )
+    assert result.stdout.strip() == "ok", result.stderr
+    assert list(tmp_path.iterdir()) == []  # no data/ directory, no database file
