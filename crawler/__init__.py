@@ -1,0 +1,1 @@
+"""Scrapy project of kznews: settings, site profiles, spiders, middlewares, extensions, CLI."""

@@ -47,6 +47,13 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_demo(args: argparse.Namespace) -> int:
+    """Replay the saved fixture site into the database and print the run summary."""
+    from crawler.demo import run_demo
+
+    return run_demo(args.site, args.database_url, args.workers)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every subcommand."""
     parser = argparse.ArgumentParser(prog="kznews", description=__doc__)
@@ -59,9 +66,15 @@ def build_parser() -> argparse.ArgumentParser:
     extract.add_argument("--now", type=_iso_datetime, help="fetch time for relative dates, ISO with offset")
     extract.set_defaults(func=cmd_extract)
 
+    demo = sub.add_parser("demo", help="offline: replay the saved Kazinform pages into the database")
+    demo.add_argument("--site", default="kazinform", help="which saved site to replay (default kazinform)")
+    demo.add_argument("--database-url", help="default: KZNEWS_DATABASE_URL or data/kznews.sqlite3")
+    demo.add_argument("--workers", type=int, help="extraction worker processes (default: CPU count)")
+    demo.set_defaults(func=cmd_demo)
+
     db = sub.add_parser("db", help="database maintenance").add_subparsers(dest="db_command", required=True)
     db_upgrade = db.add_parser("upgrade", help="apply schema migrations")
-    db_upgrade.add_argument("--url", help="database URL (default: KZNEWS_DATABASE_URL or data/kznews.sqlite3)")
+    db_upgrade.add_argument("--url", help="default: KZNEWS_DATABASE_URL or data/kznews.sqlite3")
     db_upgrade.set_defaults(func=cmd_db_upgrade)
     return parser
 

@@ -63,3 +63,15 @@ TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 # Real origin -> mirror prefix, e.g. {"https://www.inform.kz": "http://127.0.0.1:8123/www.inform.kz"}:
 # requests go to the mirror (fixture server, staging) while the crawl sees the real URLs. Empty = off.
 KZNEWS_HOST_MAP: dict[str, str] = {}
+
+# Prints stored-per-edition / dropped-per-reason at the end of every run (KZNEWS_SUMMARY_ENABLED=False: off).
+EXTENSIONS = {"crawler.extensions.summary.RunSummaryExtension": 500}
+
+# Cleaning runs in worker processes so CPU-heavy extraction never stalls the crawl (0 = in-process).
+# KZNEWS_EXTRACT_WORKERS defaults to the CPU count (read in pipelines.scrapy_adapters.CleaningPipeline).
+KZNEWS_MIN_WORDS = 40  # shorter bodies are dropped as "too_short"
+# Storage: SQLite by default (created on first use), PostgreSQL with postgresql+psycopg://...
+# KZNEWS_DATABASE_URL falls back to the environment variable of the same name, then data/kznews.sqlite3.
+KZNEWS_DB_BATCH_SIZE = 200  # articles per transaction
+# WARC: -s KZNEWS_ARCHIVE=DIR records every response; -s KZNEWS_REPLAY=PATH replays a .warc.gz or a directory.
+KZNEWS_ARCHIVE_MAX_BYTES = 1_000_000_000  # rotate to a new .warc.gz past this size

@@ -103,6 +103,9 @@ class Article:
             value = getattr(self, key)
             data[key] = value.isoformat() if value else None
         data["lang_shares"] = dict(self.lang_shares)
+        for key, value in data.items():
+            if isinstance(value, tuple):
+                data[key] = list(value)
         data["text"] = self.text
         data["word_count"] = self.word_count
         return data

@@ -129,7 +129,9 @@ def clean_page(
         return Rejection("http_status", f"HTTP {raw.status}", raw.url)
     if marker := detect_block_page(raw.status, raw.headers, raw.body):
         return Rejection("blocked_page", marker, raw.url)
-    article = extract_html(raw.body, raw.url, raw.site, raw.fetched_at, headers=dict(raw.headers), rules=rules)
+    article = extract_html(
+        raw.body, raw.url, raw.site, raw.fetched_at, headers=dict(raw.headers), rules=rules
+    )
     article = replace(article, edition=raw.edition, warc_file=raw.warc_file, warc_offset=raw.warc_offset)
     return validate_article(article, options) or article
 

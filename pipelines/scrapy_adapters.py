@@ -118,20 +118,20 @@ class StoragePipeline:
         return cls(crawler, settings.get("KZNEWS_DATABASE_URL"), settings.getint("KZNEWS_DB_BATCH_SIZE", 200))
 
     def open_spider(self) -> None:
-        """Connect, migrate to head, and open the crawl_runs row; a database that is down closes the spider."""
-        from db.engine import database_url, make_engine, make_sessionmaker
-        from db.migrate import ensure_schema
+        """Connect, migrate to head, open the crawl_runs row; a database that is down closes the spider."""
+        from db.engine import make_sessionmaker
+        from db.migrate import open_database
         from db.repository import start_run
 
         spider = self.crawler.spider
+        profile = getattr(spider, "profile", None)
         try:
-            engine = make_engine(database_url(self.url))
-            ensure_schema(engine)
-            self.sessionmaker = make_sessionmaker(engine)
+            factory = open_database(self.url)
+            self.sessionmaker = make_sessionmaker(factory.kw["bind"], immediate=True)
             with self.sessionmaker.begin() as session:
-                self.run_id = start_run(session, getattr(spider, "name", "unknown"), spider.name)
-        except Exception as exc:  # any driver error: the crawl must not run without its store
-            logger.error("database %s unavailable: %s", self.url, exc)
+                self.run_id = start_run(session, profile.name if profile else spider.name, spider.name)
+        except Exception as exc:  # any driver or migration error: the crawl must not run without its store
+            logger.error("database unavailable: %s", exc)
             raise CloseSpider(f"database unavailable: {exc}") from exc
 
     async def process_item(self, item: Any) -> Any:
@@ -160,10 +160,17 @@ class StoragePipeline:
         if not self.batch:
             return
         batch, self.batch = self.batch, []
-        with self.sessionmaker.begin() as session:
-            result = upsert_articles(session, batch, fetched_at=datetime.now(UTC))
-        self.stats.inc_value("kznews/stored", result.inserted)
-        self.stats.inc_value("kznews/updated", result.updated)
-        self.stats.inc_value("kznews/unchanged", result.unchanged)
+        by_edition: dict[str, list[Article]] = {}
         for article in batch:
-            self.stats.inc_value(f"kznews/seen/{article.edition or 'unknown'}")
+            by_edition.setdefault(article.edition or "unknown", []).append(article)
+        fetched_at = datetime.now(UTC)
+        with self.sessionmaker.begin() as session:
+            results = {
+                edition: upsert_articles(session, group, fetched_at=fetched_at)
+                for edition, group in by_edition.items()
+            }
+        for edition, result in results.items():
+            self.stats.inc_value("kznews/stored", result.inserted)
+            self.stats.inc_value(f"kznews/stored/{edition}", result.inserted)
+            self.stats.inc_value("kznews/updated", result.updated)
+            self.stats.inc_value("kznews/unchanged", result.unchanged)

@@ -1,4 +1,4 @@
-"""Page-text path: split a page text (seed documents, WET-style dumps) into title, date, dateline, body, junk."""
+"""Page-text path: split a page text (seeds, WET-style dumps) into title, date, dateline, body, junk."""
 
 from __future__ import annotations
 

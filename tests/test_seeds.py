@@ -10,13 +10,35 @@ from pipelines.core import extract_text
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 SHARED_SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 GOLDENS = sorted(SEEDS.glob("*.expected.json"))
-FIELDS = ("title", "lang", "script", "published_at", "date_source", "dateline", "source_credit",
-          "damaged_chars", "lead", "paragraphs")
+FIELDS = (
+    "title",
+    "lang",
+    "script",
+    "published_at",
+    "date_source",
+    "dateline",
+    "source_credit",
+    "damaged_chars",
+    "lead",
+    "paragraphs",
+)
 # Lines that must never reach the stored text (the widgets, share, promo, navigation and related
 # blocks of the seed pages).
-JUNK_SNIPPETS = ("ПОДЕЛИТЬСЯ", "Читайте также", "Join Telegram", "Курс валют", "course down", "Погода",
-                 "location-current", "Алматы -2", "Редакция Реклама", "Социальные сети", "Skip to Content",
-                 "Monday, November 30th", "Source: Kazakhstan 2050")
+JUNK_SNIPPETS = (
+    "ПОДЕЛИТЬСЯ",
+    "Читайте также",
+    "Join Telegram",
+    "Курс валют",
+    "course down",
+    "Погода",
+    "location-current",
+    "Алматы -2",
+    "Редакция Реклама",
+    "Социальные сети",
+    "Skip to Content",
+    "Monday, November 30th",
+    "Source: Kazakhstan 2050",
+)
 
 
 def _extract(golden: Path):

@@ -23,8 +23,8 @@ def format_summary(name: str, stats: dict[str, Any]) -> str:
     lines.append(f"  stored (new)       {stats.get('kznews/stored', 0)}")
     lines.append(f"  updated            {stats.get('kznews/updated', 0)}")
     lines.append(f"  unchanged          {stats.get('kznews/unchanged', 0)}")
-    for edition, count in rows("kznews/seen/"):
-        lines.append(f"  cleaned [{edition}]{' ' * max(1, 10 - len(edition))}{count}")
+    for edition, count in rows("kznews/stored/"):
+        lines.append(f"    stored [{edition}]{' ' * max(1, 11 - len(edition))}{count}")
     for reason, count in rows("kznews/dropped/"):
         lines.append(f"  dropped: {reason:<18}{count}")
     if blocked := stats.get("kznews/blocked", 0):
