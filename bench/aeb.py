@@ -2,11 +2,12 @@
 
 The data is scrapinghub/article-extraction-benchmark (MIT) copied to /work/shared/bench/aeb (see SOURCE.md
 there). The metric copies the benchmark's own ``evaluate.py`` (``string_shingle_matching``, ``_ngrams``,
-``metrics_from_tp_fp_fns``): texts are tokenised with ``\\w+``, cut into 4-token shingles (a text shorter than
-4 tokens is one shorter shingle), TP/FP/FN are counted on the shingle multisets and normalised per page so long
-pages weigh no more than short ones; precision is averaged over pages with a prediction (TP+FP > 0), recall over
-pages with a truth (TP+FN > 0), and F1 is the harmonic mean of the two averages. So an empty prediction on a
-non-empty truth scores recall 0 and drops out of the precision average; two empty texts drop out of both.
+``metrics_from_tp_fp_fns``): texts are tokenised with ``\\w+``, cut into 4-token shingles (a text shorter
+than 4 tokens is one shorter shingle), TP/FP/FN are counted on the shingle multisets and normalised per page
+so long pages weigh no more than short ones; precision is averaged over pages with a prediction
+(TP+FP > 0), recall over pages with a truth (TP+FN > 0), and F1 is the harmonic mean of the two averages.
+So an empty prediction on a non-empty truth scores recall 0 and drops out of the precision average; two
+empty texts drop out of both.
 """
 
 from __future__ import annotations
@@ -105,10 +106,17 @@ def recall_score(tp: float, fp: float, fn: float) -> float:
     return tp / (tp + fn)
 
 
+def _mean(values: list[float]) -> float:
+    return statistics.mean(values) if values else 0.0
+
+
 def corpus_scores(tp_fp_fns: Iterable[tuple[float, float, float]]) -> Scores:
-    """Average precision and recall over pages, F1 of the averages (evaluate.py ``metrics_from_tp_fp_fns``)."""
+    """Mean precision and recall over pages, F1 of the means (evaluate.py ``metrics_from_tp_fp_fns``).
+
+    Where evaluate.py would raise on an empty average (no page predicted anything), the mean is 0.
+    """
     rows = list(tp_fp_fns)
-    precision = statistics.mean([precision_score(*row) for row in rows if row[0] + row[1] > 0])
-    recall = statistics.mean([recall_score(*row) for row in rows if row[0] + row[2] > 0])
+    precision = _mean([precision_score(*row) for row in rows if row[0] + row[1] > 0])
+    recall = _mean([recall_score(*row) for row in rows if row[0] + row[2] > 0])
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     return Scores(precision, recall, f1)

@@ -1,0 +1,1 @@
+"""Scripts that print figures: extraction quality gate, AEB variants, timings."""
