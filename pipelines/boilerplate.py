@@ -173,7 +173,7 @@ def clean_paragraphs(
         body.append((norm, key))
 
     source_credit = _pop_source_credit(body, removed)
-    dateline = _pop_dateline(body, _dateline_pattern(rules.agencies), removed)
+    dateline = _pop_dateline(body, _dateline_pattern(rules.agencies), removed, start=int(lead_given))
     lead_out = None
     if body and (lead_given or (body[0][1] in repeated and _is_sentence(body[0][0].text))):
         lead_out = body[0][0].text
@@ -213,21 +213,24 @@ def _pop_source_credit(body: list[tuple[NormalizedText, str]], removed: list[Rem
 
 
 def _pop_dateline(
-    body: list[tuple[NormalizedText, str]], pattern: re.Pattern[str], removed: list[Removal]
+    body: list[tuple[NormalizedText, str]], pattern: re.Pattern[str], removed: list[Removal], start: int = 0
 ) -> str | None:
-    """Strip an agency dateline ("ASTANA. KAZINFORM –") from the start of the first body paragraph."""
-    if not body:
+    """Strip an agency dateline ("ASTANA. KAZINFORM –") from the start of the first story paragraph.
+
+    ``start`` is 1 when the lead came from markup: the dateline then opens the paragraph after it.
+    """
+    if len(body) <= start:
         return None
-    norm, key = body[0]
+    norm, key = body[start]
     match = pattern.match(norm.text)
     if not match:
         return None
     removed.append(Removal(DATELINE, match.group().strip()))
     rest = norm.text[match.end() :].strip()
     if rest:
-        body[0] = (NormalizedText(rest, norm.damaged_chars, norm.lookalikes_fixed), key)
+        body[start] = (NormalizedText(rest, norm.damaged_chars, norm.lookalikes_fixed), key)
     else:
-        del body[0]
+        del body[start]
     return match["dateline"]
 
 

@@ -106,6 +106,7 @@ SHARE_SOCIAL_START: dict[str, tuple[str, ...]] = {
         "Подпишитесь на наш",
         "Подписывайтесь на нас",
         "Подписывайтесь на канал",
+        "Подписывайтесь на Telegram",  # inform.kz closing promo "Подписывайтесь на Telegram-канал Kazinform, …"
         "Самые свежие новости в нашем",
     ),
     "kk": ("Біздің Telegram", "Telegram-арнамызға жазылыңыз", "Арнамызға жазылыңыз", "Жазылыңыз:"),
@@ -113,6 +114,8 @@ SHARE_SOCIAL_START: dict[str, tuple[str, ...]] = {
 }
 SHARE_SOCIAL_INSIDE: tuple[str, ...] = (
     "Google News",  # tengrinews/zakon "… в Google News" follow lines (kz-sites §1, §3); short lines only
+    # Kazakh puts the verb last: "Kazinform агенттігінің Telegram-арнасына жазылыңыз!" (kk and qz editions)
+    "арнасына жазылыңыз", "арнамызға жазылыңыз", "arnasyna jazylyńyz", "arnamyzǵa jazylyńyz",
 )
 
 # --- SOCIAL_EMBED (text of embedded posts) -----------------------------------------------------------------
@@ -137,7 +140,7 @@ READ_ALSO_START: dict[str, tuple[str, ...]] = {
         "Смотрите также",
         "Материал по теме",  # zakon.kz (samples row 8)
     ),
-    "kk": ("Оқи отырыңыз", "Тағы оқыңыз", "Сондай-ақ оқыңыз", "Оқыңыз:"),  # kaz.tengrinews / qz.inform
+    "kk": ("Оқи отырыңыз", "Тағы оқыңыз", "Сондай-ақ оқыңыз", "Оқыңыз:", "Толығырақ:"),  # kaz.tengrinews / qz
     "en": ("Read also", "Read more:", "See also"),
 }
 READ_ALSO_LISTS: dict[str, tuple[str, ...]] = {
@@ -300,10 +303,11 @@ PROMO_INSIDE: tuple[str, ...] = (
 PHOTO_CREDIT_PREFIXES: tuple[str, ...] = (  # followed by ":" / "-" / "—" and the credit
     "Фото", "Фотография", "Фоторепортаж", "Сурет", "Фотосурет", "Photo", "Photos", "Коллаж", "Collage",
     "Иллюстративное фото", "Скриншот", "Кадр из видео", "Видео", "Video", "Источник фото", "Photo source",
+    "Sýret", "Foto",  # qz.inform.kz Latin captions "Sýret: Kazinform"
 )  # fmt: skip
 # No colon: only on a short line without a full stop ("Фото Министерства транспорта РК").
 PHOTO_CREDIT_BARE: tuple[str, ...] = (
-    "Фото", "Сурет", "Фотосурет", "Photo", "Photo by", "Иллюстративное фото", "Фото из архива",
+    "Фото", "Сурет", "Фотосурет", "Photo", "Photo by", "Иллюстративное фото", "Фото из архива", "Sýret",
 )  # fmt: skip
 # Trailing "Source: Kazakhstan 2050" (seeds/004) → CleanedBody.source_credit.
 SOURCE_CREDIT_PREFIXES: tuple[str, ...] = ("Source", "Источник", "Дереккөз", "Дерек көзі", "Ақпарат көзі")

@@ -80,6 +80,7 @@ PROFILE = SiteProfile(
             "Китайских авто все больше на наших дорогах!",  # Tengri Auto promo [seen _text_samples]
             "вселенная китайских авто",
             "Google News",  # follow-us line [code martin-chen-tw crawling_article.py]
+            "Follow Tengrinews.kz",  # en closing promo "Follow Tengrinews.kz English on Telegram …"
         ),
         agencies=("Tengrinews.kz", "Tengri Auto", *shared.KAZINFORM_AGENCY),
     ),
