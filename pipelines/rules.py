@@ -106,7 +106,7 @@ SHARE_SOCIAL_START: dict[str, tuple[str, ...]] = {
         "Подпишитесь на наш",
         "Подписывайтесь на нас",
         "Подписывайтесь на канал",
-        "Подписывайтесь на Telegram",  # inform.kz closing promo "Подписывайтесь на Telegram-канал Kazinform, …"
+        "Подписывайтесь на Telegram",  # inform.kz closing "Подписывайтесь на Telegram-канал Kazinform, …"
         "Самые свежие новости в нашем",
     ),
     "kk": ("Біздің Telegram", "Telegram-арнамызға жазылыңыз", "Арнамызға жазылыңыз", "Жазылыңыз:"),
@@ -115,7 +115,10 @@ SHARE_SOCIAL_START: dict[str, tuple[str, ...]] = {
 SHARE_SOCIAL_INSIDE: tuple[str, ...] = (
     "Google News",  # tengrinews/zakon "… в Google News" follow lines (kz-sites §1, §3); short lines only
     # Kazakh puts the verb last: "Kazinform агенттігінің Telegram-арнасына жазылыңыз!" (kk and qz editions)
-    "арнасына жазылыңыз", "арнамызға жазылыңыз", "arnasyna jazylyńyz", "arnamyzǵa jazylyńyz",
+    "арнасына жазылыңыз",
+    "арнамызға жазылыңыз",
+    "arnasyna jazylyńyz",
+    "arnamyzǵa jazylyńyz",
 )
 
 # --- SOCIAL_EMBED (text of embedded posts) -----------------------------------------------------------------
