@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-AEB_DIR = Path("/work/shared/bench/aeb")
+AEB_DIR = Path(__file__).resolve().parents[2] / "shared" / "bench" / "aeb"  # ../shared beside the repo
 NGRAM_N = 4  # evaluate.py string_shingle_matching(ngram_n=4)
 
 _TOKEN_RE = re.compile(r"\w+", re.UNICODE | re.MULTILINE | re.IGNORECASE | re.DOTALL)  # evaluate.py _TOKEN_RE

@@ -22,9 +22,7 @@ from pathlib import Path
 import trafilatura
 
 from bench.aeb import AEB_DIR, Page, Scores, corpus_scores, load_pages, shingle_match
-from pipelines.extract import extract_body
-from pipelines.jsonld import article_node, load_json_ld, walk
-from pipelines.structured import parse_html
+from pipelines.core import extract_html
 
 BASELINE_PATH = Path(__file__).with_name("quality_baseline.json")
 EPSILON = 0.0005  # run-to-run noise allowed below a floor (trafilatura's eval_gate uses the same)
@@ -33,22 +31,12 @@ TIMING_REPEATS = 3  # per page, the fastest of this many runs, ours and bare tra
 TextExtractor = Callable[[str, str | None], str]  # (html, url) -> article text, paragraphs joined by "\n"
 
 
-def json_ld_body(tree) -> str | None:
-    """The article node's articleBody (stand-in for structured.read_metadata(...).json_ld_body)."""
-    scripts = tree.iterfind('.//script[@type="application/ld+json"]')
-    body = article_node(walk(v for s in scripts for v in load_json_ld(s.text or ""))).get("articleBody")
-    return body if isinstance(body, str) else None
+def extract_article_text(html: str, url: str | None = None) -> str:
+    """The full pipeline (extraction + shared cleaning stage): what kznews stores as the article text."""
+    return extract_html(html, url).text
 
 
-def extract_body_text(html: str, url: str | None = None) -> str:
-    """The body extractor alone: parse once, JSON-LD cross-check, paragraphs joined by newlines."""
-    tree = parse_html(html)
-    return "\n".join(extract_body(tree, url, json_ld_body=json_ld_body(tree)).paragraphs)
-
-
-# The extractor under test. Switch to the full pipeline (shared cleaning stage included) with:
-# EXTRACTOR = lambda html, url=None: "\n".join(pipelines.core.extract_html(html, url).paragraphs)
-EXTRACTOR: TextExtractor = extract_body_text
+EXTRACTOR: TextExtractor = extract_article_text
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,8 +54,8 @@ def aeb_corpus() -> Corpus:
     return Corpus("aeb", load_pages(), files)
 
 
-# Hook: add the seeds and KZ fixtures here as loaders returning Corpus(name, pages, files) once they have
-# annotated bodies (tests/fixtures/sites/<site>/*.html.gz + the body field of their .expected.json).
+# The seeds and the KZ fixture pages are checked paragraph by paragraph against their goldens instead
+# (tests/test_seeds.py, tests/test_fixture_articles.py): exact expectations, not a score with a floor.
 CORPORA: dict[str, Callable[[], Corpus]] = {"aeb": aeb_corpus}
 
 
