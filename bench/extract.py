@@ -74,8 +74,8 @@ def render(rows: list[tuple[str, float, float, float, float]], repeats: int) -> 
     lines.append("")
     lines.append(
         f"`python -m bench.extract --repeats {repeats}`: one process, HTML in memory, fastest of {repeats} "
-        f"interleaved runs per page; Python {platform.python_version()}, trafilatura {trafilatura.__version__}, "
-        f"{os.cpu_count()} cores, load average {load}."
+        f"interleaved runs per page; Python {platform.python_version()}, "
+        f"trafilatura {trafilatura.__version__}, {os.cpu_count()} cores, load average {load}."
     )
     return "\n".join(lines)
 
