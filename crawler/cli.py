@@ -24,12 +24,18 @@ def cmd_extract(args: argparse.Namespace) -> int:
     """Print one JSON line per input; unreadable inputs go to stderr and make the exit status 1."""
     from crawler.profiles import rules_for
 
+    try:
+        rules = rules_for(args.site, args.url)
+    except KeyError as exc:
+        print(f"kznews extract: error: {exc.args[0]}", file=sys.stderr)
+        return 2
     status = 0
     for path in args.paths:
         try:
-            rules = rules_for(args.site, args.url)
-            article = extract_file(path, url=args.url, site=args.site, now=args.now, rules=rules)
-        except (UnreadableInput, KeyError) as exc:
+            article = extract_file(
+                path, url=args.url, site=args.site or rules.name, now=args.now, rules=rules
+            )
+        except UnreadableInput as exc:
             print(f"kznews extract: error: {exc}", file=sys.stderr)
             status = 1
             continue
