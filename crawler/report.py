@@ -1,0 +1,313 @@
+"""`kznews report`: per-site harvest health over the last N days, one ALERT line per drift (exit status 1)."""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta, timezone
+from pathlib import Path
+
+from sqlalchemy import Engine, make_url
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
+
+from crawler.drift import Alert, Share, SiteHealth, article_share, check_site, per_day, rejected_share
+from crawler.profiles import rules_for
+from db import health
+from db.engine import database_url, make_engine, make_sessionmaker
+from db.migrate import current_revision
+from pipelines.junk import match_junk
+from pipelines.options import DEFAULT_RULES, SiteRules
+
+BASELINE_DAYS = 28  # four weeks: every weekday four times, short enough to follow a site's slow growth
+REPORT_UTC_OFFSET_MINUTES = 300  # Kazakhstan keeps one zone, UTC+05:00 (since 2024-03-01): the sites' days
+SHORT_BODY_WORDS = 80  # twice CleanOptions.min_words (40): below this a "story" is a lead or a caption
+JUNK_BASELINE_SAMPLE = 300  # newest baseline texts scanned for junk: bounded cost, share within ~±3 points
+REJECTED_REASONS = ("too_short", "empty_body")  # cleaner drops meaning "the body selector found little"
+EXIT_OK, EXIT_ALERT, EXIT_ERROR = 0, 1, 2
+
+
+@dataclass(frozen=True, slots=True)
+class Window:
+    """The report window (whole days before today, at the report's UTC offset) and the baseline before it."""
+
+    days: tuple[date, ...]
+    since: datetime
+    until: datetime
+    baseline_since: datetime
+    offset_minutes: int
+
+
+def report_window(
+    now: datetime,
+    days: int = 1,
+    baseline_days: int = BASELINE_DAYS,
+    offset_minutes: int = REPORT_UTC_OFFSET_MINUTES,
+) -> Window:
+    """The ``days`` whole days before ``now``'s day (today is incomplete) and ``baseline_days`` before."""
+    if days < 1 or baseline_days < 1:
+        raise ValueError(f"days and baseline_days must be >= 1, not {days} and {baseline_days}")
+    today = now.astimezone(timezone(timedelta(minutes=offset_minutes))).date()
+    until = datetime.combine(today, time(), timezone(timedelta(minutes=offset_minutes)))
+    since = until - timedelta(days=days)
+    return Window(
+        days=tuple(today - timedelta(days=k) for k in range(days, 0, -1)),
+        since=since,
+        until=until,
+        baseline_since=since - timedelta(days=baseline_days),
+        offset_minutes=offset_minutes,
+    )
+
+
+def scan_junk(texts: Iterable[str], rules: SiteRules = DEFAULT_RULES) -> tuple[Share, str | None]:
+    """Articles with at least one line the shared junk rules match (text is stored "\\n"-joined).
+
+    Returns:
+        The share of such articles and the first junk line seen (None without hits).
+    """
+    hits = total = 0
+    example: str | None = None
+    for text in texts:
+        total += 1
+        line = next((line for line in text.split("\n") if line.strip() and match_junk(line, rules)), None)
+        if line is not None:
+            hits += 1
+            example = example or line
+    return Share(hits, total), example
+
+
+def _site_rules(site: str) -> SiteRules:
+    try:
+        return rules_for(site)
+    except KeyError:  # a site stored by an older profile name: the shared rules still apply
+        return DEFAULT_RULES
+
+
+def collect(
+    session: Session, window: Window, now: datetime, sites: Sequence[str] | None = None
+) -> list[SiteHealth]:
+    """Read every figure the drift rules need: four aggregate queries plus a bounded junk scan per site.
+
+    Raises:
+        LookupError: a name in ``sites`` is not in the database.
+    """
+    known = health.site_names(session)
+    if sites is not None and (unknown := sorted(set(sites) - set(known))):
+        raise LookupError(
+            f"unknown site(s) {', '.join(unknown)}; in the database: {', '.join(known) or 'none'}"
+        )
+    names = sorted(set(sites)) if sites is not None else known
+    offset = window.offset_minutes
+    article_days = health.article_days(
+        session,
+        window.baseline_since,
+        window.until,
+        short_words=SHORT_BODY_WORDS,
+        offset_minutes=offset,
+        sites=names,
+    )
+    run_days = health.run_days(
+        session,
+        window.baseline_since,
+        window.until,
+        rejected_reasons=REJECTED_REASONS,
+        offset_minutes=offset,
+        sites=names,
+    )
+    successes = health.last_successes(session, before=now, sites=names)
+    result = []
+    for site in names:
+        mine = [d for d in article_days if d.site == site]
+        runs = [r for r in run_days if r.site == site]
+        rules = _site_rules(site)
+        junk, example = scan_junk(health.iter_texts(session, site, window.since, window.until), rules)
+        sample = health.iter_texts(
+            session, site, window.baseline_since, window.since, limit=JUNK_BASELINE_SAMPLE
+        )
+        junk_baseline, _ = scan_junk(sample, rules)
+        result.append(
+            SiteHealth(
+                site=site,
+                days=window.days,
+                articles={d.day: d for d in mine if d.day >= window.days[0]},
+                baseline=[d for d in mine if d.day < window.days[0]],
+                runs=[r for r in runs if r.day >= window.days[0]],
+                baseline_runs=[r for r in runs if r.day < window.days[0]],
+                junk=junk,
+                junk_baseline=junk_baseline,
+                junk_example=example,
+                last_success=successes.get(site),
+            )
+        )
+    return result
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """The report's findings; ``text`` is what is printed, ``exit_status`` what the command returns."""
+
+    window: Window
+    sites: list[SiteHealth]
+    alerts: list[Alert]
+    now: datetime
+
+    @property
+    def exit_status(self) -> int:
+        """1 when any alert fired (cron mails it), else 0."""
+        return EXIT_ALERT if self.alerts else EXIT_OK
+
+    @property
+    def text(self) -> str:
+        """Header, alert lines, the per-site table, a closing verdict."""
+        w = self.window
+        baseline_end = w.days[0] - timedelta(days=1)
+        sign = "+" if w.offset_minutes >= 0 else "-"
+        zone = f"UTC{sign}{abs(w.offset_minutes) // 60:02d}:{abs(w.offset_minutes) % 60:02d}"
+        lines = [
+            f"kznews report {w.days[0]}{f' – {w.days[-1]}' if len(w.days) > 1 else ''} ({zone}); "
+            f"baseline {w.baseline_since.date()} – {baseline_end}; figures: window (usual)"
+        ]
+        lines += [str(alert) for alert in self.alerts]
+        lines += format_table(self.sites, self.now)
+        verdict = f"{len(self.alerts)} alert(s)" if self.alerts else "OK: no drift"
+        lines.append(f"{verdict} in {len(self.sites)} site(s)")
+        return "\n".join(lines)
+
+
+def build_report(
+    session: Session,
+    *,
+    now: datetime,
+    days: int = 1,
+    sites: Sequence[str] | None = None,
+    baseline_days: int = BASELINE_DAYS,
+) -> Report:
+    """Collect the figures and run the drift rules for the ``days`` whole days before ``now``."""
+    window = report_window(now, days, baseline_days)
+    healths = collect(session, window, now, sites)
+    alerts = [alert for h in healths for alert in check_site(h, now)]
+    return Report(window, healths, alerts, now)
+
+
+def _number(value: float | None) -> str:
+    return "-" if value is None else f"{value:,.0f}"
+
+
+def _pct(share: Share) -> str:
+    return "-" if share.value is None else f"{share.value:.0%}"
+
+
+def _row(h: SiteHealth, now: datetime) -> list[str]:
+    window = [h.articles[d] for d in h.days if d in h.articles]
+    medians = [d.median_words for d in window]
+    usual_count, usual_words = h.usual_count, h.usual_median_words
+    cells = [
+        h.site,
+        f"{h.window_articles() / len(h.days):,.0f} ({_number(usual_count)})",
+        f"{statistics.median(medians) if medians else 0:,.0f} ({_number(usual_words)})",
+    ]
+    for field in ("short_bodies", "no_date", "no_lang"):
+        cells.append(f"{_pct(article_share(window, field))} ({_pct(article_share(h.baseline, field))})")
+    cells.append(f"{_pct(h.junk)} ({_pct(h.junk_baseline)})")
+    cells.append(f"{_pct(rejected_share(h.runs))} ({_pct(rejected_share(h.baseline_runs))})")
+    for field in ("blocked", "http_errors"):
+        cells.append(
+            f"{sum(getattr(r, field) for r in h.runs):,} ({per_day(h.baseline_runs, field):,.0f}/day)"
+        )
+    hours = None if h.last_success is None else (now - h.last_success).total_seconds() / 3600
+    cells.append("never" if hours is None else f"{hours:.0f}h ago")
+    return cells
+
+
+TABLE_HEADER = (
+    "site",
+    "articles/day",
+    "median words",
+    "short",
+    "no date",
+    "no lang",
+    "junk",
+    "rejected",
+    "blocked",
+    "http errors",
+    "last success",
+)
+
+
+def format_table(sites: Sequence[SiteHealth], now: datetime) -> list[str]:
+    """One aligned line per site (window figure, the usual in parentheses) under a header line."""
+    rows = [list(TABLE_HEADER)] + [_row(h, now) for h in sites]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(TABLE_HEADER))]
+    return [
+        "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip() for row in rows
+    ]
+
+
+def _aware(value: str) -> datetime:
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"not an ISO 8601 date-time: {value!r}") from exc
+    if parsed.tzinfo is None:
+        raise argparse.ArgumentTypeError(f"--now needs an offset, e.g. {value}+05:00")
+    return parsed
+
+
+def _positive(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"not a whole number of days >= 1: {value!r}")
+    return int(value)
+
+
+def add_report_arguments(parser: argparse.ArgumentParser) -> None:
+    """Options of `kznews report`."""
+    parser.add_argument(
+        "--days", type=_positive, default=1, help="whole days to report on (default 1: yesterday)"
+    )
+    parser.add_argument("--site", action="append", help="only this site (repeatable; default all)")
+    parser.add_argument("--database-url", help="default: KZNEWS_DATABASE_URL or data/kznews.sqlite3")
+    parser.add_argument(
+        "--baseline-days",
+        type=_positive,
+        default=BASELINE_DAYS,
+        help=f"history compared with (default {BASELINE_DAYS})",
+    )
+    parser.add_argument(
+        "--now", type=_aware, help="report as if run at this ISO time with offset (replays, tests)"
+    )
+
+
+def _open(url: str | None) -> Engine:
+    """An engine on an existing kznews database (a report never creates or migrates one)."""
+    parsed = make_url(url or database_url())
+    if parsed.get_backend_name() == "sqlite" and parsed.database and not Path(parsed.database).is_file():
+        raise LookupError(f"no database file at {parsed.database}")  # connecting would create an empty one
+    engine = make_engine(parsed)
+    with engine.connect() as connection:
+        if current_revision(connection) is None:
+            engine.dispose()
+            raise LookupError(f"no kznews schema in {parsed.render_as_string()} (run `kznews db upgrade`)")
+    return engine
+
+
+def run_report(args: argparse.Namespace) -> int:
+    """Print the report; 0 when healthy, 1 when any alert fired, 2 when the database or a site is missing."""
+    engine = None
+    try:
+        engine = _open(args.database_url)
+        with make_sessionmaker(engine)() as session:
+            now = args.now or datetime.now(UTC)
+            report = build_report(
+                session, now=now, days=args.days, sites=args.site, baseline_days=args.baseline_days
+            )
+    except (LookupError, OperationalError) as exc:
+        print(f"kznews report: error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    finally:
+        if engine is not None:
+            engine.dispose()
+    print(report.text, flush=True)
+    return report.exit_status
