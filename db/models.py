@@ -201,3 +201,32 @@ class CrawlRun(Base):
     bytes: Mapped[int] = mapped_column(BigInteger, default=0)
 
     site: Mapped[Site] = relationship(lazy="raise")
+
+
+class SiteState(Base):
+    """What the incremental harvester remembers about one site between runs (table ``site_state``).
+
+    Written at the end of a successful run only: a crashed run leaves the previous state in place.
+    """
+
+    __tablename__ = "site_state"
+
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"), primary_key=True)
+    last_success_at: Mapped[datetime | None]
+    # The crawl_runs row of that run (None when the run was not recorded, e.g. storage was off).
+    last_run_id: Mapped[int | None] = mapped_column(ForeignKey("crawl_runs.id", ondelete="SET NULL"))
+    newest_published_at: Mapped[datetime | None]
+    newest_url: Mapped[str | None]
+    updated_at: Mapped[datetime]
+
+    site: Mapped[Site] = relationship(lazy="raise")
+
+
+class UrlAlias(Base):
+    """Another URL an article was fetched under (a redirecting sitemap ``loc``), so it is known next time."""
+
+    __tablename__ = "url_aliases"
+
+    url: Mapped[str] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime]

@@ -15,7 +15,8 @@ from scrapy.http import Request, Response, TextResponse
 from scrapy.utils.gz import gunzip, gzip_magic_number
 from scrapy.utils.sitemap import sitemap_urls_from_robots
 
-from crawler.profiles.schema import Listing, Rss, Sitemap, SiteProfile
+from crawler.incremental import IncrementalFilter
+from crawler.profiles.schema import Listing, Rss, Sitemap, SiteProfile, Source
 from crawler.spiders.discovery import (
     Candidate,
     in_window,
@@ -34,6 +35,9 @@ if TYPE_CHECKING:
 
 ARTICLE_PRIORITY = 10
 """Articles before more discovery: a crawl stopped early has pages, not just URLs."""
+STOP_AFTER_STALE_PAGES = 2
+"""Listing pages in a row bringing nothing new before pagination stops (KZNEWS_STOP_AFTER_STALE_PAGES):
+one stale page may just be the list shifting under us while we read it."""
 
 
 class NewsSpider(scrapy.Spider):
@@ -41,7 +45,12 @@ class NewsSpider(scrapy.Spider):
 
     Arguments (``-a``): ``lang=ru,kk`` editions (default all), ``since=YYYY-MM-DD`` / ``until=YYYY-MM-DD``
     local-day window on source dates (sitemap lastmod, RSS pubDate, listing card dates; undated URLs pass),
-    ``max_pages=N`` listing pages per listing, ``now=ISO`` the instant relative card dates resolve against.
+    ``max_pages=N`` listing pages per listing, ``now=ISO`` the instant relative card dates resolve against,
+    ``refresh=1`` fetch article URLs already stored too (default: only new ones, see crawler.incremental).
+
+    Every request is ``dont_filter``: the spider deduplicates itself (per run) and the database decides what
+    is already stored, so a JOBDIR's dupefilter left behind by a killed run cannot hide unstored articles.
+    Requests carry only plain data (a source is named by its URL), so JOBDIR disk queues can pickle them.
     """
 
     profile: ClassVar[SiteProfile]
@@ -56,6 +65,7 @@ class NewsSpider(scrapy.Spider):
         until: str | None = None,
         max_pages: str | int | None = None,
         now: str | None = None,
+        refresh: str | bool | None = None,
         **kwargs: Any,
     ):
         super().__init__(*args, **kwargs)
@@ -66,9 +76,25 @@ class NewsSpider(scrapy.Spider):
             raise ValueError(f"since {self.since} is after until {self.until}")
         self.max_pages = _parse_positive(max_pages, "max_pages")
         self.now = _parse_now(now)
+        self.refresh = _parse_flag(refresh, "refresh")
         self.tz = ZoneInfo(self.profile.rules.tz)
+        self.incremental: IncrementalFilter | None = None  # set by from_crawler
+        self.stale_limit = STOP_AFTER_STALE_PAGES
+        self._sources: dict[str, Source] = {_source_key(s): s for s in self.profile.sources}
         self._seen: set[str] = set()
+        self._seen_pages: set[str] = set()
         self._blocked_hosts: Counter[str] = Counter()
+
+    @classmethod
+    def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> NewsSpider:
+        """Attach the incremental filter and read KZNEWS_STOP_AFTER_STALE_PAGES."""
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        spider.incremental = IncrementalFilter.from_crawler(crawler, refresh=spider.refresh)
+        stale_limit = crawler.settings.get("KZNEWS_STOP_AFTER_STALE_PAGES", STOP_AFTER_STALE_PAGES)
+        spider.stale_limit = (
+            _parse_positive(stale_limit, "KZNEWS_STOP_AFTER_STALE_PAGES") or STOP_AFTER_STALE_PAGES
+        )
+        return spider
 
     @classmethod
     def update_settings(cls, settings: BaseSettings) -> None:
@@ -103,26 +129,48 @@ class NewsSpider(scrapy.Spider):
             if not set(self.profile.editions_of(source)) & set(self.editions):
                 continue
             if isinstance(source, Listing):
-                yield self._listing_request(source, source.first_page)
+                request = self._listing_request(source, source.first_page, 0)
             elif isinstance(source, Sitemap):
-                yield Request(source.url, callback=self.parse_sitemap, cb_kwargs={"source": source})
-            elif isinstance(source, Rss):
-                yield Request(source.url, callback=self.parse_rss, cb_kwargs={"source": source})
+                request = self._page_request(source.url, self.parse_sitemap, source)
+            else:
+                request = self._page_request(source.url, self.parse_rss, source)
+            if request is not None:
+                yield request
 
-    def _listing_request(self, source: Listing, page: int) -> Request:
-        return Request(
-            source.page_url(page), callback=self.parse_listing, cb_kwargs={"source": source, "page": page}
-        )
+    def _listing_request(self, source: Listing, page: int, stale: int) -> Request | None:
+        return self._page_request(source.page_url(page), self.parse_listing, source, page=page, stale=stale)
+
+    def _page_request(self, url: str, callback: Any, source: Source, **kwargs: int) -> Request | None:
+        """A discovery request (None when this run already asked for the page)."""
+        if url in self._seen_pages:
+            return None
+        self._seen_pages.add(url)
+        cb_kwargs = {"source": _source_key(source), **kwargs}
+        return Request(url, callback=callback, cb_kwargs=cb_kwargs, dont_filter=True)
+
+    def _source(self, source: Source | str) -> Source | None:
+        """The source a request names (by URL, as queued on disk); None, counted, if the profile lost it."""
+        if not isinstance(source, str):
+            return source
+        found = self._sources.get(source)
+        if found is None:
+            self._inc("kznews/dropped/unknown_source")
+            self.logger.warning(
+                "no source %s in profile %s (changed since queued?)", source, self.profile.name
+            )
+        return found
 
     # --- discovery callbacks -------------------------------------------------------------------------
 
-    def parse_sitemap(self, response: Response, source: Sitemap) -> Iterator[Request]:
+    def parse_sitemap(self, response: Response, source: Sitemap | str) -> Iterator[Request]:
         """Follow a robots.txt's sitemaps, a sitemap index's children, or a urlset's articles."""
-        if not self._usable(response):
+        source = self._source(source)  # type: ignore[assignment]
+        if source is None or not self._usable(response):
             return
         if response.url.endswith("/robots.txt"):
             for url in sitemap_urls_from_robots(response.body, base_url=response.url):
-                yield Request(url, callback=self.parse_sitemap, cb_kwargs={"source": source})
+                if request := self._page_request(url, self.parse_sitemap, source):
+                    yield request
             return
         body = self._sitemap_body(response)
         if body is None:
@@ -132,9 +180,7 @@ class NewsSpider(scrapy.Spider):
         if kind == "sitemapindex":
             yield from self._follow_children(entries, source)
         elif kind == "urlset":
-            for entry in entries:
-                if request := self._follow(entry, "sitemap"):
-                    yield request
+            yield from self._follow_all(entries, "sitemap")
         else:
             self._inc("kznews/dropped/bad_sitemap")
             self.logger.warning("%s is not a sitemap (root <%s>)", response.url, kind)
@@ -148,23 +194,26 @@ class NewsSpider(scrapy.Spider):
                 self._offsite(child.url)
             elif not in_window(child.when, self.since, None, self.tz):
                 self._inc("kznews/skipped/old_sitemap")  # unchanged since before the window
-            else:
-                yield Request(child.url, callback=self.parse_sitemap, cb_kwargs={"source": source})
-
-    def parse_rss(self, response: Response, source: Rss) -> Iterator[Request]:
-        """Follow the items of an RSS 2.0 feed."""
-        if not self._usable(response):
-            return
-        for item in read_rss(response.body):
-            if request := self._follow(item, "rss"):
+            elif request := self._page_request(child.url, self.parse_sitemap, source):
                 yield request
 
-    def parse_listing(self, response: Response, source: Listing, page: int) -> Iterator[Request]:
-        """Follow a listing page's cards, then its next page unless this one was old, stale or the last."""
-        if not self._usable(response) or not isinstance(response, TextResponse):
+    def parse_rss(self, response: Response, source: Rss | str) -> Iterator[Request]:
+        """Follow the items of an RSS 2.0 feed."""
+        if self._source(source) is None or not self._usable(response):
+            return
+        yield from self._follow_all(read_rss(response.body), "rss")
+
+    def parse_listing(
+        self, response: Response, source: Listing | str, page: int, stale: int = 0
+    ) -> Iterator[Request]:
+        """Follow a listing page's cards, then its next page unless this one was old, the last, or the
+        ``stale_limit``-th page in a row that brought nothing new (``stale``: such pages before this one)."""
+        source = self._source(source)  # type: ignore[assignment]
+        if source is None or not self._usable(response) or not isinstance(response, TextResponse):
             return
         lang = self.profile.editions[self.profile.editions_of(source)[0]].lang
-        new = dated = old = 0
+        dated = old = 0
+        candidates = []
         for url, date_text in read_listing(response.selector, response.url, source.card, source.card_date):
             url = repair_loc(url)
             if source.card is None and not self.profile.article_urls.is_article(url):
@@ -173,24 +222,48 @@ class NewsSpider(scrapy.Spider):
             if when is not None:
                 dated += 1
                 old += not in_window(when, self.since, None, self.tz)
-            if request := self._follow(Candidate(url, when), "listing"):
-                new += 1
-                yield request
+            candidates.append(Candidate(url, when))
+        requests = list(self._follow_all(candidates, "listing"))
+        yield from requests
+        stale = 0 if requests else stale + 1
         limit = self.max_pages or source.max_pages
         if dated and old == dated:
             stop = "old"
-        elif not new:
+        elif stale >= self.stale_limit:
             stop = "nothing_new"
         elif limit and page - source.first_page + 1 >= limit:
             stop = "max_pages"
         else:
-            yield self._listing_request(source, page + 1)
+            if request := self._listing_request(source, page + 1, stale):
+                yield request
             return
         self._inc(f"kznews/listing_stop/{stop}")
         self.logger.info("listing %s stops at page %d: %s", source.url_template, page, stop)
 
-    def _follow(self, candidate: Candidate, via: str) -> Request | None:
-        """An article request for a new in-scope article URL of a selected edition in the window."""
+    def _follow_all(self, candidates: list[Candidate], via: str) -> Iterator[Request]:
+        """Article requests for one discovery page's candidates: admitted, then the stored ones dropped
+        (one database lookup for the page; a sitemap lastmod newer than our fetch brings one back)."""
+        admitted: dict[str, Candidate] = {}
+        for candidate in map(self._admit, candidates):
+            if candidate is not None:
+                admitted.setdefault(candidate.url, candidate)  # a URL twice on one page: the first one
+        chosen = list(admitted.values())
+        if self.incremental is not None:
+            chosen = self.incremental.select(chosen, trust_lastmod=via == "sitemap")
+        for candidate in chosen:
+            self._seen.add(candidate.url)
+            self._inc(f"kznews/discovered/{via}")
+            yield Request(
+                candidate.url,
+                callback=self.parse_article,
+                cb_kwargs={"edition": self.profile.edition_for_url(candidate.url)},
+                priority=ARTICLE_PRIORITY,
+                dont_filter=True,
+            )
+
+    def _admit(self, candidate: Candidate) -> Candidate | None:
+        """The normalized candidate when it is an in-scope article URL of a selected edition, in the
+        window, and not requested before in this run."""
         rules = self.profile.article_urls
         url = normalize_url(candidate.url)  # before the rules: "?utm_source=rss" must not hide an article
         if not rules.in_scope(url):
@@ -199,8 +272,7 @@ class NewsSpider(scrapy.Spider):
         if not rules.is_article(url):
             self._inc("kznews/skipped/not_article")
             return None
-        edition = self.profile.edition_for_url(url)
-        if edition not in self.editions:
+        if self.profile.edition_for_url(url) not in self.editions:
             self._inc("kznews/skipped/edition")
             return None
         if not in_window(candidate.when, self.since, self.until, self.tz):
@@ -208,11 +280,7 @@ class NewsSpider(scrapy.Spider):
             return None
         if url in self._seen:
             return None
-        self._seen.add(url)
-        self._inc(f"kznews/discovered/{via}")
-        return Request(
-            url, callback=self.parse_article, cb_kwargs={"edition": edition}, priority=ARTICLE_PRIORITY
-        )
+        return Candidate(url, candidate.when)
 
     # --- articles ------------------------------------------------------------------------------------
 
@@ -226,6 +294,8 @@ class NewsSpider(scrapy.Spider):
         )
         content_type = response.headers.get("Content-Type")
         self._inc("kznews/article_pages")
+        if (redirected := response.meta.get("redirect_urls")) and self.incremental is not None:
+            self.incremental.note_redirect(redirected[0], response.url)
         yield RawPage(
             url=response.url,
             body=response.body,
@@ -299,6 +369,21 @@ def _parse_positive(value: str | int | None, name: str) -> int | None:
     if number < 1:
         raise ValueError(f"-a {name}={value!r}: expected a positive integer")
     return number
+
+
+def _parse_flag(value: str | bool | None, name: str) -> bool:
+    if isinstance(value, bool) or value is None:
+        return bool(value)
+    if value.strip().lower() in ("1", "true", "yes", "on"):
+        return True
+    if value.strip().lower() in ("", "0", "false", "no", "off"):
+        return False
+    raise ValueError(f"-a {name}={value!r}: expected 1 or 0")
+
+
+def _source_key(source: Source) -> str:
+    """A source's name in request cb_kwargs: its URL (listing: URL template), unique within a profile."""
+    return source.url_template if isinstance(source, Listing) else source.url
 
 
 def _parse_now(value: str | None) -> datetime:

@@ -225,20 +225,17 @@ class TestListings:
         assert "https://tengrinews.kz/news/page/2/" not in urls(out)
         assert stats(spider)["kznews/listing_stop/max_pages"] == 1
 
-    def test_stops_when_a_page_brings_nothing_new(self):
-        spider = make_spider("tengrinews")
+    def test_stops_when_two_pages_in_a_row_bring_nothing_new(self):
+        spider = make_spider("tengrinews")  # KZNEWS_STOP_AFTER_STALE_PAGES: default 2
         page2 = list(
             spider.parse_listing(fixture_response("https://tengrinews.kz/news/page/2/"), TENGRI_LISTING, 2)
         )
         assert urls(page2) == [T3, "https://tengrinews.kz/news/page/3/"]
-        assert (
-            list(
-                spider.parse_listing(
-                    fixture_response("https://tengrinews.kz/news/page/3/"), TENGRI_LISTING, 3
-                )
-            )
-            == []
-        )
+        assert page2[-1].cb_kwargs["stale"] == 0
+        page3 = fixture_response("https://tengrinews.kz/news/page/3/")
+        (page4,) = spider.parse_listing(page3, TENGRI_LISTING, 3)  # nothing new: one more page
+        assert page4.url == "https://tengrinews.kz/news/page/4/" and page4.cb_kwargs["stale"] == 1
+        assert list(spider.parse_listing(page3, TENGRI_LISTING, 4, stale=1)) == []  # the list shifted again
         assert stats(spider)["kznews/listing_stop/nothing_new"] == 1
 
     def test_uncarded_listing_takes_only_article_links(self):
