@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
 from urllib.request import urlopen
@@ -33,9 +35,9 @@ class MockServer:
             return json.loads(response.read())
 
 
-@pytest.fixture(scope="session")
-def mockserver():
-    """The fixture site on 127.0.0.1:<free port> for the whole session."""
+@contextmanager
+def serve_fixture_site() -> Iterator[MockServer]:
+    """Run tests/mockserver.py in a subprocess for the duration of the block."""
     process = subprocess.Popen(
         [sys.executable, "-m", "tests.mockserver"], cwd=ROOT, stdout=subprocess.PIPE, text=True
     )
@@ -48,3 +50,17 @@ def mockserver():
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def mockserver():
+    """The fixture site on 127.0.0.1:<free port> for the whole session."""
+    with serve_fixture_site() as server:
+        yield server
+
+
+@pytest.fixture
+def fresh_mockserver():
+    """The fixture site on its own server: an empty request log, every retry_once_429 page not yet served."""
+    with serve_fixture_site() as server:
+        yield server

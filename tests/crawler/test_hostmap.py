@@ -84,7 +84,8 @@ class TestHostMapMiddleware:
 
 
 @pytest.mark.slow
-def test_real_crawl_through_the_mirror(mockserver, tmp_path):
+def test_real_crawl_through_the_mirror(fresh_mockserver, tmp_path):
+    mockserver = fresh_mockserver  # its own server: the one-time 429 must not be used up by other tests
     """One real `scrapy crawl` per site against the loopback fixture server (no item pipelines)."""
     before = len(mockserver.log())
     logs = {}
