@@ -15,7 +15,6 @@ import argparse
 import hashlib
 import json
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -27,12 +26,11 @@ from pathlib import Path
 
 from sqlalchemy import Engine, insert, make_url, text
 
+from bench.readme import write_block
 from db.engine import make_engine
 from db.migrate import ensure_schema
 from db.models import ArticleRecord, Site, TranslationLink
 
-README = Path(__file__).resolve().parent.parent / "README.md"
-START, END = "<!-- bench:export:start -->", "<!-- bench:export:end -->"
 INSERT_CHUNK = 10_000
 # Words drawn for the generated texts (kk and ru news vocabulary): realistic UTF-8 widths for the writers.
 VOCABULARY = (
@@ -175,15 +173,6 @@ def table(results: list[dict], dialect: str, words: int) -> str:
     )
 
 
-def write_readme(block: str) -> None:
-    """Replace the text between the bench markers in README.md (markers appended when missing)."""
-    readme = README.read_text(encoding="utf-8")
-    if START not in readme:
-        readme = readme.rstrip("\n") + f"\n\n{START}\n{END}\n"
-    pattern = re.compile(re.escape(START) + r".*?" + re.escape(END), re.S)
-    README.write_text(pattern.sub(lambda _: f"{START}\n{block}\n{END}", readme), encoding="utf-8")
-
-
 def main() -> None:
     """Generate, export at two sizes, print (and optionally record) the table."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
@@ -235,7 +224,7 @@ def main() -> None:
         block = f"`{command}` (each export in its own process; peak RSS = ru_maxrss):\n\n{block}"
         print(block)
         if args.write_readme:
-            write_readme(block)
+            write_block("export", block)
     finally:
         if admin is not None:
             with admin.begin() as conn:

@@ -7,6 +7,9 @@ import json
 import sys
 from datetime import datetime
 
+from crawler.report import add_report_arguments, run_report
+from crawler.reprocess import add_reprocess_arguments, run_reprocess
+from db.export import add_export_arguments, run_export
 from pipelines.files import UnreadableInput, extract_file
 
 
@@ -77,6 +80,24 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--database-url", help="default: KZNEWS_DATABASE_URL or data/kznews.sqlite3")
     demo.add_argument("--workers", type=int, help="extraction worker processes (default: CPU count)")
     demo.set_defaults(func=cmd_demo)
+
+    from crawler.harvest import add_harvest_arguments, run_harvest
+
+    harvest = sub.add_parser("harvest", help="crawl the sites into the database, once or --every DURATION")
+    add_harvest_arguments(harvest)
+    harvest.set_defaults(func=run_harvest)
+
+    report = sub.add_parser("report", help="per-site harvest health from run records; exit 1 on drift")
+    add_report_arguments(report)
+    report.set_defaults(func=run_report)
+
+    export = sub.add_parser("export", help="stream stored articles as JSON Lines, CSV or Parquet")
+    add_export_arguments(export)
+    export.set_defaults(func=run_export)
+
+    reprocess = sub.add_parser("reprocess", help="clean the archived pages of stored articles again")
+    add_reprocess_arguments(reprocess)
+    reprocess.set_defaults(func=run_reprocess)
 
     db = sub.add_parser("db", help="database maintenance").add_subparsers(dest="db_command", required=True)
     db_upgrade = db.add_parser("upgrade", help="apply schema migrations")

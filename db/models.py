@@ -92,6 +92,7 @@ class ArticleRecord(Base):
     __tablename__ = "articles"
     __table_args__ = (
         Index(None, "site_id", "published_at"),
+        Index(None, "site_id", "first_seen_at"),  # kznews report buckets articles by the day first seen
         Index(None, "published_at"),
         Index(None, "url"),
         Index(None, "lang"),
