@@ -14,6 +14,7 @@ from sqlalchemy import Engine, make_url
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
+from crawler.argtypes import aware_datetime
 from crawler.drift import Alert, Share, SiteHealth, article_share, check_site, per_day, rejected_share
 from crawler.profiles import rules_for
 from db import health
@@ -246,16 +247,6 @@ def format_table(sites: Sequence[SiteHealth], now: datetime) -> list[str]:
     ]
 
 
-def _aware(value: str) -> datetime:
-    try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"not an ISO 8601 date-time: {value!r}") from exc
-    if parsed.tzinfo is None:
-        raise argparse.ArgumentTypeError(f"--now needs an offset, e.g. {value}+05:00")
-    return parsed
-
-
 def _positive(value: str) -> int:
     if not value.isdigit() or int(value) < 1:
         raise argparse.ArgumentTypeError(f"not a whole number of days >= 1: {value!r}")
@@ -276,7 +267,7 @@ def add_report_arguments(parser: argparse.ArgumentParser) -> None:
         help=f"history compared with (default {BASELINE_DAYS})",
     )
     parser.add_argument(
-        "--now", type=_aware, help="report as if run at this ISO time with offset (replays, tests)"
+        "--now", type=aware_datetime, help="report as if run at this ISO time with offset (replays, tests)"
     )
 
 
