@@ -5,22 +5,12 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from datetime import datetime
 
+from crawler.argtypes import aware_datetime
 from crawler.report import add_report_arguments, run_report
 from crawler.reprocess import add_reprocess_arguments, run_reprocess
 from db.export import add_export_arguments, run_export
 from pipelines.files import UnreadableInput, extract_file
-
-
-def _iso_datetime(value: str) -> datetime:
-    try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"not an ISO 8601 date-time: {value!r}") from exc
-    if parsed.tzinfo is None:
-        raise argparse.ArgumentTypeError(f"--now needs an offset, e.g. {value}+05:00")
-    return parsed
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
@@ -72,7 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
     extract.add_argument("paths", nargs="+", metavar="PATH", help=".txt, .html, .htm, .html.gz, or - (stdin)")
     extract.add_argument("--url", help="the page's URL (canonical URL, site rules, date of last resort)")
     extract.add_argument("--site", help="site profile name (kazinform, tengrinews); default: from --url")
-    extract.add_argument("--now", type=_iso_datetime, help="fetch time for relative dates, ISO with offset")
+    extract.add_argument("--now", type=aware_datetime, help="fetch time for relative dates, ISO with offset")
     extract.set_defaults(func=cmd_extract)
 
     demo = sub.add_parser("demo", help="offline: replay the saved Kazinform pages into the database")

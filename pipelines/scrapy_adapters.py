@@ -9,24 +9,26 @@ import asyncio
 import logging
 import multiprocessing
 import os
+import signal
+import socket
+from collections.abc import Mapping
 from concurrent.futures import ProcessPoolExecutor
 from datetime import UTC, datetime
 from typing import Any
 
+from scrapy import signals
 from scrapy.exceptions import CloseSpider, DropItem, NotConfigured
 
 from pipelines.article import Article, RawPage, Rejection
 from pipelines.core import clean_page
 from pipelines.options import DEFAULT_OPTIONS, DEFAULT_RULES, CleanOptions, SiteRules
+from pipelines.worker import STOP_SIGNALS, warm_up
 
 logger = logging.getLogger(__name__)
 
 
-def _warm_up() -> None:
-    """Load the language model and trafilatura once per worker, not on the first page."""
-    from pipelines.language import detect_language
-
-    detect_language(["Қазақстан Республикасы", "Республика Казахстан", "Republic of Kazakhstan"])
+# The pool's initializer lives in a Scrapy-free module: a worker imports only what it is handed.
+_warm_up = warm_up
 
 
 class CleaningPipeline:
@@ -54,10 +56,21 @@ class CleaningPipeline:
         return cls(crawler, max(workers, 0), options)
 
     def open_spider(self) -> None:
-        """Start the worker processes (spawned: forking a running reactor is unsafe)."""
+        """Start the worker processes now (spawned: forking a running reactor is unsafe).
+
+        They are started with SIGINT/SIGTERM blocked, a mask a child inherits: a Ctrl-C during their
+        seconds of imports would otherwise kill them before ``_warm_up`` can ignore it. Signals that reach
+        this process meanwhile stay pending and are handled (by Scrapy) once the mask is restored.
+        """
         if self.workers:
             context = multiprocessing.get_context("spawn")
             self.pool = ProcessPoolExecutor(self.workers, mp_context=context, initializer=_warm_up)
+            previous = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+            try:
+                for _ in range(self.workers):  # with no idle worker, each task spawns one
+                    self.pool.submit(int)
+            finally:
+                signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
     def close_spider(self) -> None:
         """Stop the workers after the in-flight pages are done."""
@@ -91,8 +104,47 @@ class CleaningPipeline:
         raise DropItem(f"{reason}: {detail}", log_level="INFO")
 
 
+def run_owner() -> dict[str, Any]:
+    """This process as the owner of a crawl run: host, pid and the pid's start time (against pid reuse)."""
+    return {"host": socket.gethostname(), "pid": os.getpid(), "pid_started": _process_started(os.getpid())}
+
+
+def owner_alive(stats: Mapping[str, Any]) -> bool:
+    """True when the process named in a running run's stats (see :func:`run_owner`) is still running here.
+
+    A run started on another host cannot be checked and counts as dead: one harvester per site at a time.
+    """
+    pid = stats.get("pid")
+    if stats.get("host") != socket.gethostname() or not isinstance(pid, int):
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process: it exists
+        pass
+    started = _process_started(pid)
+    return started is None or stats.get("pid_started") in (None, started)
+
+
+def _process_started(pid: int) -> int | None:
+    """The process's start time in clock ticks after boot (Linux /proc); None where there is no /proc."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as file:
+            stat = file.read()
+    except OSError:
+        return None
+    return int(stat.rsplit(")", 1)[1].split()[19])  # field 22; the command name may hold spaces
+
+
 class StoragePipeline:
     """Articles -> the database in batches (``upsert_articles``), one crawl_runs row per spider run.
+
+    The run row is opened at open_spider (after marking the site's runs left 'running' by a dead process
+    as failed) and closed at spider_closed, the first moment the finish reason is known: 'finished' only
+    when the crawl finished and every batch was written (``db.repository.run_outcome``). A batch is one
+    transaction: a failed or interrupted write leaves no half-written rows, and is counted in
+    ``kznews/storage_errors`` and ``kznews/storage_lost``.
 
     Settings:
         KZNEWS_DATABASE_URL: SQLAlchemy URL (default ``sqlite:///data/kznews.sqlite3``).
@@ -107,6 +159,7 @@ class StoragePipeline:
         self.batch_size = batch_size
         self.batch: list[Article] = []
         self.sessionmaker: Any = None
+        self.engine: Any = None
         self.run_id: int | None = None
 
     @classmethod
@@ -115,21 +168,27 @@ class StoragePipeline:
         settings = crawler.settings
         if not settings.getbool("KZNEWS_STORAGE_ENABLED", True):
             raise NotConfigured("StoragePipeline: KZNEWS_STORAGE_ENABLED is False")
-        return cls(crawler, settings.get("KZNEWS_DATABASE_URL"), settings.getint("KZNEWS_DB_BATCH_SIZE", 200))
+        pipeline = cls(
+            crawler, settings.get("KZNEWS_DATABASE_URL"), settings.getint("KZNEWS_DB_BATCH_SIZE", 200)
+        )
+        crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
+        return pipeline
 
     def open_spider(self) -> None:
         """Connect, migrate to head, open the crawl_runs row; a database that is down closes the spider."""
         from db.engine import make_sessionmaker
         from db.migrate import open_database
-        from db.repository import start_run
+        from db.repository import fail_stale_runs, start_run
 
         spider = self.crawler.spider
         profile = getattr(spider, "profile", None)
+        site = profile.name if profile else spider.name
         try:
-            factory = open_database(self.url)
-            self.sessionmaker = make_sessionmaker(factory.kw["bind"], immediate=True)
+            self.engine = open_database(self.url).kw["bind"]
+            self.sessionmaker = make_sessionmaker(self.engine, immediate=True)
             with self.sessionmaker.begin() as session:
-                self.run_id = start_run(session, profile.name if profile else spider.name, spider.name)
+                fail_stale_runs(session, site, alive=owner_alive)
+                self.run_id = start_run(session, site, spider.name, owner=run_owner())
         except Exception as exc:  # any driver or migration error: the crawl must not run without its store
             logger.error("database unavailable: %s", exc)
             raise CloseSpider(f"database unavailable: {exc}") from exc
@@ -143,19 +202,33 @@ class StoragePipeline:
         return item
 
     def close_spider(self) -> None:
-        """Write the last batch and close the run record with the crawl's stats."""
-        from db.repository import finish_run
+        """Write the last batch (the items in flight are done: Scrapy closes pipelines after them)."""
+        if self.sessionmaker is not None:
+            self._flush()
 
-        if self.sessionmaker is None:
+    def spider_closed(self, spider: Any, reason: str) -> None:
+        """Close the run record with the crawl's stats and the status its finish reason implies."""
+        from db.repository import STAT_FAILED_REASON, finish_run, run_outcome
+
+        if self.run_id is None:
             return
-        self._flush()
         stats = {k: v for k, v in self.stats.get_stats().items() if isinstance(v, int | float | str)}
-        status = "finished" if self.stats.get_value("finish_reason", "finished") == "finished" else "failed"
-        with self.sessionmaker.begin() as session:
-            finish_run(session, self.run_id, status, stats)
+        stats.update(run_owner(), finish_reason=reason)  # who ran it stays on the record
+        status, failed_reason = run_outcome(stats)
+        if failed_reason:
+            stats[STAT_FAILED_REASON] = failed_reason
+            logger.warning("run %d of %s failed: %s", self.run_id, spider.name, failed_reason)
+        try:
+            with self.sessionmaker.begin() as session:
+                finish_run(session, self.run_id, status, stats)
+        except Exception:  # the row stays 'running' and is marked failed when the site is next crawled
+            logger.exception("could not close crawl run %d", self.run_id)
+        finally:
+            self.engine.dispose()
 
     def _flush(self) -> None:
-        from db.repository import upsert_articles
+        """Write the batch in one transaction; a failure is counted and logged, never half-written."""
+        from db.repository import STAT_STORAGE_ERRORS, upsert_articles
 
         if not self.batch:
             return
@@ -164,11 +237,17 @@ class StoragePipeline:
         for article in batch:
             by_edition.setdefault(article.edition or "unknown", []).append(article)
         fetched_at = datetime.now(UTC)
-        with self.sessionmaker.begin() as session:
-            results = {
-                edition: upsert_articles(session, group, fetched_at=fetched_at)
-                for edition, group in by_edition.items()
-            }
+        try:
+            with self.sessionmaker.begin() as session:
+                results = {
+                    edition: upsert_articles(session, group, fetched_at=fetched_at)
+                    for edition, group in by_edition.items()
+                }
+        except Exception:  # any driver error: the transaction was rolled back, the run will show failed
+            self.stats.inc_value(STAT_STORAGE_ERRORS)
+            self.stats.inc_value("kznews/storage_lost", len(batch))
+            logger.exception("could not store a batch of %d articles", len(batch))
+            return
         for edition, result in results.items():
             self.stats.inc_value("kznews/stored", result.inserted)
             self.stats.inc_value(f"kznews/stored/{edition}", result.inserted)

@@ -1,0 +1,158 @@
+"""ProgressExtension: one live status line on a terminal for all the crawls of a process, redrawn with \\r."""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable, Collection, Mapping
+from typing import Any, TextIO
+
+from scrapy import signals
+from scrapy.exceptions import NotConfigured
+
+DEFAULT_INTERVAL_S = 2.0
+"""Seconds between redraws: often enough to see a stall, rarely enough to read the numbers."""
+
+
+def progress_line(
+    stats_by_site: Mapping[str, Mapping[str, Any]],
+    done: Collection[str],
+    elapsed: float,
+    rates: tuple[float, float],
+) -> str:
+    """The status line: ``harvest 0:01:05 | kazinform done, tengrinews | pages 120 (3.5/s) | articles ...``.
+
+    Args:
+        stats_by_site: the Scrapy stats of each crawl of the process, running or done.
+        done: the sites whose crawl has closed.
+        elapsed: seconds since the first crawl opened.
+        rates: pages and articles per second over the last interval.
+
+    Articles are pages cleaned into articles; they are stored in batches (KZNEWS_DB_BATCH_SIZE), so
+    "stored" (new articles written) moves in steps behind them.
+    """
+    pages, articles, stored, dropped = _totals(stats_by_site.values())
+    minutes, seconds = divmod(int(elapsed), 60)
+    hours, minutes = divmod(minutes, 60)
+    sites = ", ".join(f"{name} done" if name in done else name for name in sorted(stats_by_site)) or "-"
+    return (
+        f"harvest {hours}:{minutes:02d}:{seconds:02d} | {sites} | pages {pages} ({rates[0]:.1f}/s)"
+        f" | articles {articles} ({rates[1]:.1f}/s) | stored {stored} | dropped {dropped}"
+    )
+
+
+def _totals(all_stats: Any) -> tuple[int, int, int, int]:
+    """Pages fetched, articles cleaned, articles stored (new), pages dropped."""
+    pages = articles = stored = dropped = 0
+    for stats in all_stats:
+        pages += int(stats.get("response_received_count", 0))
+        articles += int(stats.get("kznews/cleaned", 0))
+        stored += int(stats.get("kznews/stored", 0))
+        dropped += sum(int(v) for k, v in stats.items() if k.startswith("kznews/dropped/"))
+    return pages, articles, stored, dropped
+
+
+class ProgressBoard:
+    """The one status line shared by the crawls of a process; redrawn by a Twisted LoopingCall."""
+
+    def __init__(
+        self,
+        stream: TextIO,
+        interval: float = DEFAULT_INTERVAL_S,
+        clock: Callable[[], float] = time.monotonic,
+    ):
+        self.stream = stream
+        self.interval = interval
+        self.clock = clock
+        self.crawls: dict[str, Any] = {}  # site -> its StatsCollector (kept after close, for the totals)
+        self.done: set[str] = set()
+        self.started: float | None = None
+        self._last: tuple[float, int, int] | None = None  # time, pages, articles at the previous redraw
+        self._width = 0
+        self._loop: Any = None
+
+    def add(self, name: str, stats: Any) -> None:
+        """A crawl opened: show it, and start redrawing if it is the first."""
+        self.crawls[name] = stats
+        self.done.discard(name)
+        if self._loop is None:
+            from twisted.internet import task
+
+            self.started = self.clock()
+            self._last = None
+            self._loop = task.LoopingCall(self.redraw)
+            self._loop.start(self.interval, now=False)
+
+    def remove(self, name: str) -> None:
+        """A crawl closed: mark it done; the last one stops the redraws and erases the line."""
+        self.done.add(name)
+        if self.done >= self.crawls.keys() and self._loop is not None:
+            if self._loop.running:
+                self._loop.stop()
+            self._loop = None
+            self.clear()
+
+    def render(self) -> str:
+        """The current line (and remember the totals for the next interval's rates)."""
+        now = self.clock()
+        started = now if self.started is None else self.started
+        stats = {name: collector.get_stats() for name, collector in self.crawls.items()}
+        pages, articles, _, _ = _totals(stats.values())
+        then, pages_then, articles_then = self._last or (started, 0, 0)
+        span = max(now - then, 1e-9)
+        self._last = (now, pages, articles)
+        rates = ((pages - pages_then) / span, (articles - articles_then) / span)
+        return progress_line(stats, self.done, now - started, rates)
+
+    def redraw(self) -> None:
+        """Overwrite the line in place."""
+        line = self.render()
+        self.stream.write("\r" + line.ljust(self._width))
+        self.stream.flush()
+        self._width = len(line)
+
+    def clear(self) -> None:
+        """Erase the line so that what is printed next starts at column 0."""
+        if self._width:
+            self.stream.write("\r" + " " * self._width + "\r")
+            self.stream.flush()
+            self._width = 0
+
+
+BOARD: ProgressBoard | None = None
+"""The process's board, made by the first ProgressExtension (all crawls write one line)."""
+
+
+class ProgressExtension:
+    """Shows the process's crawls on one terminal line (setting KZNEWS_PROGRESS_ENABLED, default False).
+
+    ``kznews harvest`` turns it on when stdout is a terminal; KZNEWS_PROGRESS_INTERVAL sets the redraw period.
+    """
+
+    def __init__(self, crawler: Any, board: ProgressBoard) -> None:
+        self.crawler = crawler
+        self.board = board
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> ProgressExtension:
+        """Join the process's board; NotConfigured unless KZNEWS_PROGRESS_ENABLED."""
+        global BOARD
+        settings = crawler.settings
+        if not settings.getbool("KZNEWS_PROGRESS_ENABLED", False):
+            raise NotConfigured("ProgressExtension: KZNEWS_PROGRESS_ENABLED is False")
+        if BOARD is None:
+            BOARD = ProgressBoard(
+                sys.stdout, settings.getfloat("KZNEWS_PROGRESS_INTERVAL", DEFAULT_INTERVAL_S)
+            )
+        extension = cls(crawler, BOARD)
+        crawler.signals.connect(extension.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
+        return extension
+
+    def spider_opened(self, spider: Any) -> None:
+        """Put this crawl on the line."""
+        self.board.add(spider.name, self.crawler.stats)
+
+    def spider_closed(self, spider: Any) -> None:
+        """Take this crawl off the line."""
+        self.board.remove(spider.name)
