@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import functools
 import logging
+import tempfile
 import threading
+from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +26,9 @@ from db.models import Base, UTCDateTime
 log = logging.getLogger(__name__)
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+# Where a zipped install (scrapyd runs the project from an egg) gets its migration scripts unpacked:
+# Alembic reads revision files from a real directory only.
+UNPACKED_MIGRATIONS_DIR = Path(tempfile.gettempdir()) / "kznews-migrations"
 # Date-prefixed revision files sort in the order they were written (mealie's and Prefect's alembic.ini).
 FILE_TEMPLATE = "%%(year)d_%%(month).2d_%%(day).2d_%%(hour).2d%%(minute).2d_%%(rev)s_%%(slug)s"
 # Two crawlers starting at once on an empty database must not both create the tables.
@@ -34,10 +40,28 @@ _PROCESS_LOCK = threading.Lock()
 def alembic_config() -> Config:
     """An Alembic config pointing at the packaged migrations, independent of cwd and of any ini file."""
     config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.set_main_option("script_location", str(_migrations_on_disk()))
     config.set_main_option("file_template", FILE_TEMPLATE)
     config.set_main_option("timezone", "UTC")
     return config
+
+
+def _migrations_on_disk() -> Path:
+    """The migrations directory; copied out of the archive first when the package is zipped (an egg)."""
+    if MIGRATIONS_DIR.is_dir():
+        return MIGRATIONS_DIR
+    _copy_tree(resources.files("db") / "migrations", UNPACKED_MIGRATIONS_DIR)
+    return UNPACKED_MIGRATIONS_DIR
+
+
+def _copy_tree(source: Traversable, target: Path) -> None:
+    target.mkdir(parents=True, exist_ok=True)
+    for entry in source.iterdir():
+        if entry.is_dir():
+            if entry.name != "__pycache__":
+                _copy_tree(entry, target / entry.name)
+        elif entry.name.endswith((".py", ".mako")):
+            (target / entry.name).write_bytes(entry.read_bytes())
 
 
 def context_options(connection: Connection) -> dict[str, Any]:

@@ -3,7 +3,11 @@ from __future__ import annotations
 import itertools
 import multiprocessing
 import re
+import subprocess
+import sys
+import zipfile
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from pathlib import Path
 
 from alembic import command
 from alembic.script import ScriptDirectory
@@ -118,3 +122,21 @@ def test_concurrent_first_use_migrates_once(empty_engine):
     assert heads == [head_revision()] * 6
     with empty_engine.connect() as connection:
         assert current_revision(connection) == head_revision()
+
+
+def test_migrations_apply_from_a_zipped_package(tmp_path):
+    """scrapyd runs the project from an egg: the migrations are copied out of the archive and applied."""
+    package = Path(__file__).resolve().parents[2] / "db"
+    egg = tmp_path / "kznews.egg"
+    with zipfile.ZipFile(egg, "w") as archive:
+        for path in package.rglob("*"):
+            if path.is_file() and "__pycache__" not in path.parts:
+                archive.write(path, path.relative_to(package.parent))
+    code = (
+        f"import sys; sys.path.insert(0, {str(egg)!r}); import db.migrate as m; "
+        f"assert m.__file__.startswith({str(egg)!r}), m.__file__; "
+        f"print(m.upgrade('sqlite:///{tmp_path}/egg.sqlite3'))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == head_revision()
