@@ -52,8 +52,15 @@ ITEM_PIPELINES = {
     "pipelines.scrapy_adapters.CleaningPipeline": 300,
     "pipelines.scrapy_adapters.StoragePipeline": 800,
 }
+# Distributed mode (pip install 'kznews[distributed]'): with KZNEWS_REDIS_URL set (environment or -s),
+# workers share a Redis request queue and dupefilter (crawler/distributed.py); otherwise it does nothing.
+ADDONS = {"crawler.distributed.DistributedAddon": 0}
 
 # --- Runtime --------------------------------------------------------------------------------------------
+# Scrapy starts CONCURRENT_ITEMS asyncio tasks for the output of every response, even a single item: at the
+# default 100 that was a third of the crawl process's time in a replay (bench/crawl.py profile). An article
+# response yields one item, and items of different responses are still cleaned in parallel.
+CONCURRENT_ITEMS = 8
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = "INFO"
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
@@ -75,3 +82,7 @@ KZNEWS_MIN_WORDS = 40  # shorter bodies are dropped as "too_short"
 KZNEWS_DB_BATCH_SIZE = 200  # articles per transaction
 # WARC: -s KZNEWS_ARCHIVE=DIR records every response; -s KZNEWS_REPLAY=PATH replays a .warc.gz or a directory.
 KZNEWS_ARCHIVE_MAX_BYTES = 1_000_000_000  # rotate to a new .warc.gz past this size
+# Incremental harvests (crawler/incremental.py): article URLs already stored are not fetched again, unless
+# a sitemap lastmod is newer than our fetch or the crawl runs with -a refresh=1. False: fetch everything.
+KZNEWS_INCREMENTAL = True
+KZNEWS_STOP_AFTER_STALE_PAGES = 2  # listing pages in a row bringing nothing new before pagination stops

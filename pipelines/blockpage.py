@@ -45,6 +45,9 @@ small listing whose sidebar headline mentions "проверка браузера
 CHALLENGE_STATUSES = frozenset({403, 429, 503})
 """Statuses challenges are served with: there the weak markers count whatever the body size."""
 
+_MARKUP_NEEDLES = tuple((marker, marker.lower().encode("ascii")) for marker in CHALLENGE_MARKUP)
+# Every article response of a crawl passes here in the crawl's own process: decoding and lower-casing a
+# 100 kB page as str cost more than the rest of the spider's work on it (bench/crawl.py profile).
 _TITLE = re.compile(r"<title[^>]*>\s*(.*?)\s*</title>", re.IGNORECASE | re.DOTALL)
 
 
@@ -64,12 +67,13 @@ def detect_block_page(status: int, headers: Mapping[str, str] | None, body: byte
         if key in CHALLENGE_HEADERS and CHALLENGE_HEADERS[key] in _text(value).lower():
             return f"header:{key}"
     raw = body.encode("utf-8", "replace") if isinstance(body, str) else body
-    text = raw.decode("utf-8", "replace").lower()
-    for marker in CHALLENGE_MARKUP:
-        if marker.lower() in text:
+    lowered = raw.lower()  # ASCII-only: the markup markers are ASCII, and a big page is never decoded
+    for marker, needle in _MARKUP_NEEDLES:
+        if needle in lowered:
             return f"markup:{marker}"
     if len(raw) >= SHORT_BODY_BYTES and status not in CHALLENGE_STATUSES:
         return None
+    text = raw.decode("utf-8", "replace").lower()
     if text.count("<a ") > INTERSTITIAL_MAX_LINKS:
         return None
     title = _TITLE.search(text)
