@@ -20,6 +20,7 @@ def format_summary(name: str, stats: dict[str, Any]) -> str:
     lines = [f"kznews run summary: {name} ({stats.get('finish_reason', 'unknown')})"]
     lines.append(f"  pages fetched      {stats.get('response_received_count', 0)}")
     lines.append(f"  article pages      {stats.get('kznews/article_pages', 0)}")
+    lines.append(f"  already stored     {stats.get('kznews/skipped/known', 0)} (not fetched again)")
     lines.append(f"  stored (new)       {stats.get('kznews/stored', 0)}")
     lines.append(f"  updated            {stats.get('kznews/updated', 0)}")
     lines.append(f"  unchanged          {stats.get('kznews/unchanged', 0)}")

@@ -1,0 +1,51 @@
+"""The end-of-run summary: stored per edition, dropped per reason, a plain word when the site blocks us."""
+
+import pytest
+from scrapy import Spider
+from scrapy.exceptions import NotConfigured
+from scrapy.utils.test import get_crawler
+
+from crawler.extensions.summary import RunSummaryExtension, format_summary
+
+STATS = {
+    "finish_reason": "finished",
+    "response_received_count": 29,
+    "kznews/article_pages": 10,
+    "kznews/skipped/known": 4,
+    "kznews/stored": 7,
+    "kznews/stored/ru": 5,
+    "kznews/stored/kk-Latn": 2,
+    "kznews/updated": 1,
+    "kznews/unchanged": 2,
+    "kznews/dropped/too_short": 3,
+    "kznews/dropped/duplicate": 1,
+    "kznews/blocked": 2,
+}
+
+
+def test_summary_lists_editions_and_drop_reasons():
+    text = format_summary("kazinform", STATS)
+    lines = [" ".join(line.split()) for line in text.splitlines()]
+    assert lines[0] == "kznews run summary: kazinform (finished)"
+    assert "stored [ru] 5" in lines and "stored [kk-Latn] 2" in lines
+    assert "dropped: too_short 3" in lines and "dropped: duplicate 1" in lines
+    assert "already stored 4 (not fetched again)" in lines
+    assert any(line.startswith("BLOCKED: the site answered 2 request(s)") for line in lines)
+
+
+def test_summary_of_a_quiet_run_has_no_block_warning():
+    text = format_summary("tengrinews", {"finish_reason": "finished"})
+    assert "BLOCKED" not in text and "stored (new) 0" in " ".join(text.split())
+
+
+def test_extension_prints_the_summary_at_spider_close(capsys):
+    crawler = get_crawler(Spider)
+    crawler.stats.set_value("kznews/stored/en", 3)
+    extension = RunSummaryExtension.from_crawler(crawler)
+    extension.spider_closed(Spider("kazinform"), "finished")
+    assert "stored [en]" in capsys.readouterr().out
+
+
+def test_extension_can_be_switched_off():
+    with pytest.raises(NotConfigured):
+        RunSummaryExtension.from_crawler(get_crawler(Spider, {"KZNEWS_SUMMARY_ENABLED": False}))
