@@ -27,10 +27,6 @@ from pipelines.worker import STOP_SIGNALS, warm_up
 logger = logging.getLogger(__name__)
 
 
-# The pool's initializer lives in a Scrapy-free module: a worker imports only what it is handed.
-_warm_up = warm_up
-
-
 class CleaningPipeline:
     """RawPage -> Article through ``clean_page`` in a process pool; a Rejection becomes a counted DropItem.
 
@@ -59,12 +55,12 @@ class CleaningPipeline:
         """Start the worker processes now (spawned: forking a running reactor is unsafe).
 
         They are started with SIGINT/SIGTERM blocked, a mask a child inherits: a Ctrl-C during their
-        seconds of imports would otherwise kill them before ``_warm_up`` can ignore it. Signals that reach
+        seconds of imports would otherwise kill them before ``warm_up`` can ignore it. Signals that reach
         this process meanwhile stay pending and are handled (by Scrapy) once the mask is restored.
         """
         if self.workers:
-            context = multiprocessing.get_context("spawn")
-            self.pool = ProcessPoolExecutor(self.workers, mp_context=context, initializer=_warm_up)
+            context = multiprocessing.get_context("spawn")  # warm_up's module is Scrapy-free: lean workers
+            self.pool = ProcessPoolExecutor(self.workers, mp_context=context, initializer=warm_up)
             previous = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
             try:
                 for _ in range(self.workers):  # with no idle worker, each task spawns one
