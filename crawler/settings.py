@@ -42,12 +42,27 @@ KZNEWS_RETRY_BACKOFF_MAX = 120.0  # cap on any wait, Retry-After included: a cra
 # --- Components -----------------------------------------------------------------------------------------
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "scrapy.downloadermiddlewares.httpauth.HttpAuthMiddleware": None,  # no site asks for HTTP auth
     "crawler.middlewares.retry.RetryAfterMiddleware": 550,  # the built-in's slot
     # Records raw responses (KZNEWS_ARCHIVE) or replays them (KZNEWS_REPLAY); sees real URLs only.
     "crawler.middlewares.warc.WarcArchiveMiddleware": 950,
     # Nearest the network: the mirror URL exists only between this middleware and the download handler.
     "crawler.middlewares.hostmap.HostMapMiddleware": 990,
 }
+# Default components a news crawler does without. Each one costs the crawl process work on every request
+# or response (a replay crawl's main process is the ceiling of two extraction workers: bench/crawl.py).
+SPIDER_MIDDLEWARES = {
+    # DEPTH_LIMIT is 0 and discovery is sitemap/listing-driven, so depth was only a statistic.
+    "scrapy.spidermiddlewares.depth.DepthMiddleware": None,
+    # A debugging aid warning about response.meta copied into new requests; our spider copies none.
+    "scrapy.spidermiddlewares.metacopy.MetaCopyDetectionMiddleware": None,
+    # No Referer header: a harvester is not a visitor coming from the sitemap, and sites' analytics
+    # should not count it as one (many archiving crawlers send none).
+    "scrapy.spidermiddlewares.referer.RefererMiddleware": None,
+}
+COOKIES_ENABLED = False  # public news pages need no session; without cookies each request is anonymous
+METAREFRESH_ENABLED = False  # no profiled site redirects by <meta refresh>; it decoded every page to look
+TELNETCONSOLE_ENABLED = False  # an open debug port on a harvester is a risk, and it is never used
 ITEM_PIPELINES = {
     "pipelines.scrapy_adapters.CleaningPipeline": 300,
     "pipelines.scrapy_adapters.StoragePipeline": 800,
@@ -59,10 +74,14 @@ ADDONS = {"crawler.distributed.DistributedAddon": 0}
 # --- Runtime --------------------------------------------------------------------------------------------
 # Scrapy starts CONCURRENT_ITEMS asyncio tasks for the output of every response, even a single item: at the
 # default 100 that was a third of the crawl process's time in a replay (bench/crawl.py profile). An article
-# response yields one item, and items of different responses are still cleaned in parallel.
-CONCURRENT_ITEMS = 8
+# response yields one item, and items of different responses are still cleaned in parallel (up to the
+# scraper's 5 MB of responses in flight: dozens of pages queued for the workers); a sitemap's requests are
+# handed to the scheduler one by one anyway.
+CONCURRENT_ITEMS = 1
+STATS_CLASS = "crawler.stats.KznewsStatsCollector"  # Scrapy's, minus a per-call wrapper (crawler/stats.py)
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = "INFO"
+LOG_FORMATTER = "crawler.logformatter.QuietLogFormatter"  # no per-page DEBUG records below LOG_LEVEL
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 # REQUEST_FINGERPRINTER_IMPLEMENTATION is gone in Scrapy 2.19 (only the 2.7 fingerprinter remains).
 

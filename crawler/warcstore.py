@@ -16,9 +16,12 @@ from w3lib.url import safe_url_string
 from warcio.archiveiterator import ArchiveIterator
 from warcio.bufferedreaders import BufferedReader, ChunkedDataReader
 from warcio.exceptions import ArchiveLoadFailed
-from warcio.statusandheaders import StatusAndHeaders
+from warcio.recordloader import ArcWarcRecordLoader
+from warcio.statusandheaders import StatusAndHeaders, StatusAndHeadersParser, StatusAndHeadersParserException
 from warcio.timeutils import datetime_to_iso_date, iso_date_to_datetime
 from warcio.warcwriter import WARCWriter
+
+from crawler.warcindex import IndexEntry, load_index, read_member, write_index
 
 if TYPE_CHECKING:
     from scrapy.http import Request, Response
@@ -131,15 +134,17 @@ def write_archive(path: str | Path, entries: Iterable[tuple]) -> list[int]:
         The offset of each response record, in entry order.
     """
     offsets = []
+    index = []
     with open(path, "wb") as fh:
         writer = WARCWriter(fh, gzip=True, warc_version=WARC_VERSION)
         writer.write_record(writer.create_warcinfo_record(Path(path).name, WARCINFO))
         for url, status, headers, body, *rest in entries:
             fetched_at = rest[0] if rest else datetime.now(UTC)
             offsets.append(fh.tell())
-            writer.write_record(
-                _response_record(writer, url, status, list(headers.items()), body, fetched_at)
-            )
+            record = _response_record(writer, url, status, list(headers.items()), body, fetched_at)
+            writer.write_record(record)
+            index.append(_index_entry(url, offsets[-1], record.rec_headers.get_header("WARC-Date"), status))
+    write_index(path, index)
     return offsets
 
 
@@ -148,7 +153,8 @@ class WarcWriterStore:
 
     A file is started (with a warcinfo record) at the first store and closed once it reaches
     ``max_bytes``; the next store starts the next file. Each record is flushed as written, so a
-    killed crawl leaves readable files.
+    killed crawl leaves readable files. A closed file gets its sidecar replay index (crawler.warcindex);
+    replay builds the index of a file left without one.
     """
 
     def __init__(self, directory: str | Path, max_bytes: int, spider_name: str):
@@ -158,16 +164,19 @@ class WarcWriterStore:
         self.files: list[Path] = []
         self._fh: IO[bytes] | None = None
         self._writer: WARCWriter | None = None
+        self._index: list[IndexEntry] = []
 
     def open(self) -> None:
         """Create the archive directory."""
         self.directory.mkdir(parents=True, exist_ok=True)
 
     def close(self) -> None:
-        """Close the current file, if any."""
+        """Close the current file, if any, and write its replay index."""
         if self._fh is not None:
             self._fh.close()
             self._fh = self._writer = None
+            write_index(self.files[-1], self._index)
+            self._index = []
 
     def store(
         self, request: Request, response: Response, fetched_at: datetime | None = None
@@ -188,6 +197,9 @@ class WarcWriterStore:
         req = _request_record(writer, request)
         offset = fh.tell()
         writer.write_request_response_pair(req, resp)  # response first, request points to it
+        if request.method == "GET":
+            date = resp.rec_headers.get_header("WARC-Date")
+            self._index.append(_index_entry(response.url, offset, date, response.status))
         name = self.files[-1].name
         if fh.tell() >= self.max_bytes:
             logger.info("WARC file %s reached %d bytes, rotating", name, fh.tell())
@@ -217,26 +229,30 @@ class WarcReplayStore:
     """Answer URLs from WARC files: an index of (file, offset) per URL, bodies read lazily by seeking.
 
     Only responses to GET are indexed; when a URL was archived several times the latest WARC-Date
-    wins (ties: the later record in file-name order).
+    wins (ties: the later record in file-name order). Each file's index comes from its sidecar
+    (crawler.warcindex) when that matches the file, else from a scan, saved as a sidecar when possible.
     """
 
     def __init__(self, path: str | Path):
         self.files = warc_files(path)
         self.index: dict[str, tuple[int, int]] = {}
+        self._handles: dict[int, IO[bytes]] = {}
 
     def open(self) -> None:
-        """Read every file once and build the URL index."""
+        """Load or build every file's index and merge them into the URL index."""
         best: dict[str, tuple[datetime, int, int]] = {}
         for file_no, file in enumerate(self.files):
-            responses, not_get = self._scan(file)
-            for record_id, (url, fetched_at, offset) in responses.items():
-                if record_id in not_get:
-                    continue
-                key = url_key(url)
-                if key not in best or fetched_at >= best[key][0]:
-                    best[key] = (fetched_at, file_no, offset)
+            for entry in self._file_index(file):
+                if entry.key not in best or entry.date >= best[entry.key][0]:
+                    best[entry.key] = (entry.date, file_no, entry.offset)
         self.index = {key: (file_no, offset) for key, (_, file_no, offset) in best.items()}
         logger.info("Indexed %d archived URLs from %d WARC file(s)", len(self.index), len(self.files))
+
+    def close(self) -> None:
+        """Close the WARC files opened by ``retrieve``."""
+        for fh in self._handles.values():
+            fh.close()
+        self._handles.clear()
 
     def retrieve(self, url: str) -> ArchivedResponse | None:
         """Return the archived response for ``url`` exactly as sent, or None if it was not archived."""
@@ -244,30 +260,93 @@ class WarcReplayStore:
         if hit is None:
             return None
         file_no, offset = hit
-        return read_record(self.files[file_no], offset, decode_content=False)
+        fh = self._handles.get(file_no)
+        if fh is None:
+            fh = self._handles[file_no] = open(self.files[file_no], "rb")  # closed in close()
+        member = read_member(fh, offset)
+        archived = _parse_response(member, str(self.files[file_no]), offset) if member else None
+        # Records that are not one gzip member each (plain .warc, other tools) take warcio's general path.
+        return archived or read_record(self.files[file_no], offset, decode_content=False)
+
+    def _file_index(self, file: Path) -> list[IndexEntry]:
+        entries = load_index(file)
+        if entries is None:
+            entries, complete = self._scan(file)
+            if complete:  # a damaged file is scanned (and warned about) again on every replay
+                write_index(file, entries)
+        return entries
 
     @staticmethod
-    def _scan(file: Path) -> tuple[dict[str, tuple[str, datetime, int]], set[str]]:
-        """Map response record ids to (url, date, offset); collect ids answering a non-GET request."""
-        responses: dict[str, tuple[str, datetime, int]] = {}
+    def _scan(file: Path) -> tuple[list[IndexEntry], bool]:
+        """Index the responses to GET of ``file`` in record order; False when damage stopped the scan."""
+        responses: dict[str, IndexEntry] = {}
         not_get: set[str] = set()
+        complete = True
         with open(file, "rb") as fh:
             records = ArchiveIterator(fh)
             try:
                 for record in records:
                     headers = record.rec_headers
                     if record.rec_type == "response" and record.http_headers is not None:
-                        responses[headers.get_header("WARC-Record-ID")] = (
+                        responses[headers.get_header("WARC-Record-ID")] = _index_entry(
                             headers.get_header("WARC-Target-URI"),
-                            iso_date_to_datetime(headers.get_header("WARC-Date"), tz_aware=True),
                             records.get_record_offset(),  # reads to the record's end; the body is not kept
+                            headers.get_header("WARC-Date"),
+                            int(record.http_headers.get_statuscode()),
                         )
                     elif record.rec_type == "request" and record.http_headers is not None:
                         if record.http_headers.protocol.upper() != "GET":
                             not_get.add(headers.get_header("WARC-Concurrent-To"))
             except ArchiveLoadFailed as exc:  # a damaged file must not sink the records before the damage
                 logger.warning("Stopped indexing %s after %d responses: %.200s", file, len(responses), exc)
-        return responses, not_get
+                complete = False
+        return [entry for record_id, entry in responses.items() if record_id not in not_get], complete
+
+
+_WARC_PARSER = StatusAndHeadersParser(ArcWarcRecordLoader.WARC_TYPES)
+_HTTP_PARSER = StatusAndHeadersParser(ArcWarcRecordLoader.HTTP_TYPES, verify=False)
+
+
+def _index_entry(url: str, offset: int, warc_date: str, status: int) -> IndexEntry:
+    return IndexEntry(url_key(url), offset, iso_date_to_datetime(warc_date, tz_aware=True), int(status))
+
+
+def _parse_response(record: bytes, file: str, offset: int) -> ArchivedResponse | None:
+    """Parse one uncompressed response record, body as sent (de-chunked); None for anything else.
+
+    The replay fast path: warcio's reader inflates and parses a record line by line through Python
+    buffers, which cost the crawl process as much as the inflating itself (bench/crawl.py profile).
+    """
+    head_end = record.find(b"\r\n\r\n")
+    if head_end < 0:
+        return None
+    warc = _WARC_PARSER.parse(BytesIO(record[: head_end + 4]))
+    length = int(warc.get_header("Content-Length") or -1)
+    content_start = head_end + 4
+    if warc.get_header("WARC-Type") != "response" or len(record) < content_start + length or length < 0:
+        return None
+    http_end = record.find(b"\r\n\r\n", content_start, content_start + length)
+    if http_end < 0:
+        return None
+    try:
+        http = _HTTP_PARSER.parse(BytesIO(record[content_start : http_end + 4]))
+    except (StatusAndHeadersParserException, EOFError):  # not HTTP: warcio's general path decides
+        return None
+    body = record[http_end + 4 : content_start + length]
+    dropped: set[str] = set()
+    if (http.get_header("Transfer-Encoding") or "").lower() == "chunked":
+        body = ChunkedDataReader(BytesIO(body)).read()
+        dropped = {"transfer-encoding", "content-length"}
+    date = warc.get_header("WARC-Date")
+    return ArchivedResponse(
+        url=warc.get_header("WARC-Target-URI"),
+        status=int(http.get_statuscode()),
+        headers=tuple((k, v) for k, v in http.headers if k.lower() not in dropped),
+        body=body,
+        file=file,
+        offset=offset,
+        fetched_at=iso_date_to_datetime(date, tz_aware=True) if date else None,
+    )
 
 
 def _response_record(writer, url, status, headers, body, fetched_at, protocol=None, ip_address=None):

@@ -101,6 +101,7 @@ class WarcArchiveMiddleware:
             self.writer.close()
             logger.info("Wrote %d WARC file(s) to %s", len(self.writer.files), self.writer.directory)
         if self.replay is not None:
+            self.replay.close()
             logger.info(
                 "Replay answered %d request(s) from the archive, %d miss(es)",
                 self.stats.get_value("warc/replay_hit", 0),

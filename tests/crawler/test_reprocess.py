@@ -209,7 +209,7 @@ def test_missing_or_damaged_records_are_counted_not_fatal(db, crawled, caplog):
 
 
 def test_archive_given_as_the_warc_file_itself(db, crawled):
-    (warc,) = crawled[1].iterdir()
+    (warc,) = crawled[1].glob("*.warc.gz")
     assert run_stats(db, warc).unchanged == len(articles(db))
 
 

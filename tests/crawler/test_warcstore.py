@@ -10,6 +10,7 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
+from crawler.warcindex import index_path, load_index
 from crawler.warcstore import (
     WarcReplayStore,
     WarcWriterStore,
@@ -274,3 +275,112 @@ class TestWarcReplayStore:
             WarcReplayStore(tmp_path / "nope")
         with pytest.raises(FileNotFoundError, match="no WARC file"):
             WarcReplayStore(tmp_path)
+
+
+class TestReplayIndex:
+    """Sidecar indexes (crawler/warcindex.py): written with each archive, used when they match."""
+
+    def test_write_archive_leaves_a_matching_index(self, tmp_path):
+        path = tmp_path / "a.warc.gz"
+        when = datetime(2024, 5, 1, 8, 30, tzinfo=UTC)
+        offsets = write_archive(
+            path, [(f"http://fixture.invalid/{n}", 200, {}, page(n), when) for n in range(3)]
+        )
+
+        entries = load_index(path)
+        assert [(e.key, e.offset, e.date, e.status) for e in entries] == [
+            (f"http://fixture.invalid/{n}", offsets[n], when, 200) for n in range(3)
+        ]
+
+    def test_writer_store_indexes_each_closed_file_get_only(self, tmp_path):
+        store = WarcWriterStore(tmp_path, 10**9, "s")
+        store.open()
+        _, offset = store.store(*exchange("http://fixture.invalid/a", page(1)))
+        post = Request("http://fixture.invalid/form", method="POST", body=b"q=1")
+        store.store(post, HtmlResponse(post.url, body=b"posted", request=post))
+        store.close()
+
+        (entry,) = load_index(store.files[0])
+        assert (entry.key, entry.offset, entry.status) == ("http://fixture.invalid/a", offset, 200)
+
+    def test_replay_uses_the_index_without_scanning(self, tmp_path, monkeypatch):
+        path = tmp_path / "a.warc.gz"
+        write_archive(path, [("http://fixture.invalid/a", 200, {}, page(1))])
+        monkeypatch.setattr(WarcReplayStore, "_scan", lambda file: pytest.fail("scanned"))
+        store = WarcReplayStore(path)
+        store.open()
+
+        assert store.retrieve("http://fixture.invalid/a").body == page(1)
+
+    def test_missing_index_is_built_and_saved(self, tmp_path):
+        path = tmp_path / "a.warc.gz"
+        write_archive(path, [("http://fixture.invalid/a", 200, {}, page(1))])
+        index_path(path).unlink()
+        WarcReplayStore(path).open()
+
+        assert [e.key for e in load_index(path)] == ["http://fixture.invalid/a"]
+
+    def test_stale_index_is_ignored_and_rebuilt(self, tmp_path):
+        path = tmp_path / "a.warc.gz"
+        write_archive(path, [("http://fixture.invalid/a", 200, {}, page(1))])
+        stale = index_path(path).read_text()
+        write_archive(path, [("http://fixture.invalid/b", 200, {}, page(2))])  # same name, new content
+        index_path(path).write_text(stale)
+        store = WarcReplayStore(path)
+        store.open()
+
+        assert store.retrieve("http://fixture.invalid/a") is None
+        assert store.retrieve("http://fixture.invalid/b").body == page(2)
+        assert [e.key for e in load_index(path)] == ["http://fixture.invalid/b"]
+
+    def test_read_only_directory_keeps_the_index_in_memory(self, tmp_path, monkeypatch):
+        path = tmp_path / "a.warc.gz"
+        write_archive(path, [("http://fixture.invalid/a", 200, {}, page(1))])
+        index_path(path).unlink()
+
+        def refuse(*args, **kwargs):
+            raise PermissionError("read-only")
+
+        monkeypatch.setattr("crawler.warcindex.os.replace", refuse)
+        store = WarcReplayStore(path)
+        store.open()
+
+        assert store.retrieve("http://fixture.invalid/a").body == page(1)
+        assert not index_path(path).exists() and list(tmp_path.iterdir()) == [path]
+
+    def test_damaged_index_is_ignored(self, tmp_path, caplog):
+        path = tmp_path / "a.warc.gz"
+        write_archive(path, [("http://fixture.invalid/a", 200, {}, page(1))])
+        header = index_path(path).read_text().splitlines()[0]
+        index_path(path).write_text(header + "\n{not json\n")
+        store = WarcReplayStore(path)
+        store.open()
+
+        assert store.retrieve("http://fixture.invalid/a").body == page(1)
+        assert "damaged replay index" in caplog.text
+
+    def test_fast_read_equals_warcio_read(self, tmp_path):
+        headers = {"Content-Type": "text/html; charset=utf-8", "Set-Cookie": "a=1", "X-Title": "жаңалық"}
+        path = tmp_path / "a.warc.gz"
+        entries = [
+            ("http://fixture.invalid/a", 200, headers, page(1)),
+            ("http://fixture.invalid/c", 404, {}, b""),
+        ]
+        write_archive(path, entries)
+        store = WarcReplayStore(path)
+        store.open()
+        for url in ("http://fixture.invalid/a", "http://fixture.invalid/c"):
+            fast = store.retrieve(url)
+            assert fast == read_record(path, fast.offset, decode_content=False)
+        store.close()
+
+    def test_plain_warc_falls_back_to_warcio(self, tmp_path):
+        gz = tmp_path / "a.warc.gz"
+        write_archive(gz, [("http://fixture.invalid/a", 200, {}, page(1))])
+        plain = tmp_path / "plain" / "a.warc"
+        plain.parent.mkdir()
+        plain.write_bytes(gzip.decompress(gz.read_bytes()))
+        store = WarcReplayStore(plain)
+        store.open()
+
+        assert store.retrieve("http://fixture.invalid/a").body == page(1)
