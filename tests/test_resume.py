@@ -8,23 +8,21 @@ import pickle
 import signal
 import sqlite3
 import subprocess
-import sys
 import threading
 import time
 from collections import deque
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 from scrapy.utils.request import request_from_dict
 
-from crawler.fixtures import DEFAULT_MANIFEST, FIXTURE_NOW, load_manifest
+from crawler.fixtures import DEFAULT_MANIFEST, load_manifest
 from crawler.profiles import PROFILES
 from tests.crawler.test_incremental import crawl_stats
 from tests.crawler.test_spiders import PAGES, fixture_response, make_spider
+from tests.crawls import ROOT, crawl_command
 from tests.mockserver import FixtureHandler, FixtureServer
 
-ROOT = Path(__file__).resolve().parents[1]
 EXPECTED = json.loads((ROOT / "tests/fixtures/sites/expected.json").read_text("utf-8"))
 KILL_AFTER = 3  # articles stored before the first run is killed
 REDIRECT_TARGET = "https://www.inform.kz/kz/turkistan-oblysynda-makta-zhinau-nauqany-ayaqtaluga-zhaqyn-3f9b12"
@@ -144,27 +142,17 @@ def test_a_crawl_killed_halfway_resumes_with_the_same_jobdir_without_duplicates_
     expected = {u for u, e in EXPECTED.items() if e["site"] == "kazinform"}
     db_path = tmp_path / "kznews.sqlite3"
     jobdir = tmp_path / "job"
-    command = [
-        sys.executable,
-        "-m",
-        "scrapy",
-        "crawl",
+    command = crawl_command(
         "kazinform",
-        "-s",
-        f"KZNEWS_HOST_MAP={json.dumps(gated_site.host_map())}",
-        "-s",
-        f"KZNEWS_DATABASE_URL=sqlite:///{db_path}",
-        "-s",
-        f"JOBDIR={jobdir}",
-        "-s",
-        "KZNEWS_DB_BATCH_SIZE=1",  # every article is committed as soon as it is cleaned
-        "-s",
-        "KZNEWS_EXTRACT_WORKERS=0",  # no worker processes left behind by the SIGKILL
-        "-s",
-        "KZNEWS_RETRY_BACKOFF_MAX=1",
-        "-a",
-        f"now={FIXTURE_NOW.isoformat()}",
-    ]
+        f"sqlite:///{db_path}",
+        {
+            "KZNEWS_HOST_MAP": gated_site.host_map(),
+            "JOBDIR": jobdir,
+            "KZNEWS_DB_BATCH_SIZE": 1,  # every article is committed as soon as it is cleaned
+            "KZNEWS_EXTRACT_WORKERS": 0,  # no worker processes left behind by the SIGKILL
+            "KZNEWS_RETRY_BACKOFF_MAX": 1,
+        },
+    )
     with (tmp_path / "killed.log").open("w") as log:
         killed = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 90

@@ -1,9 +1,6 @@
 import asyncio
 import json
 import re
-import subprocess
-import sys
-from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -12,8 +9,8 @@ from scrapy.http import HtmlResponse, Request
 from scrapy.utils.test import get_crawler
 
 from crawler.middlewares.hostmap import HostMapMiddleware, map_url
+from tests.crawls import ROOT, crawl
 
-ROOT = Path(__file__).resolve().parents[2]
 MIRROR = "http://127.0.0.1:8123/www.inform.kz"
 HOST_MAP = {"https://www.inform.kz": MIRROR}
 
@@ -85,35 +82,18 @@ class TestHostMapMiddleware:
 
 @pytest.mark.slow
 def test_real_crawl_through_the_mirror(fresh_mockserver, tmp_path):
-    mockserver = fresh_mockserver  # its own server: the one-time 429 must not be used up by other tests
     """One real `scrapy crawl` per site against the loopback fixture server (no item pipelines)."""
+    mockserver = fresh_mockserver  # its own server: the one-time 429 must not be used up by other tests
     before = len(mockserver.log())
     logs = {}
     for site in ("kazinform", "tengrinews"):
-        result = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "scrapy",
-                "crawl",
-                site,
-                "-s",
-                f"KZNEWS_HOST_MAP={json.dumps(mockserver.host_map())}",
-                "-s",
-                "ITEM_PIPELINES={}",
-                "-s",
-                "LOG_LEVEL=DEBUG",
-                "-s",
-                "KZNEWS_RETRY_BACKOFF_MAX=1",
-                "-a",
-                "now=2026-04-28T12:00:00+05:00",
-            ],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
-        assert result.returncode == 0, result.stderr[-3000:]
+        settings = {
+            "KZNEWS_HOST_MAP": mockserver.host_map(),
+            "ITEM_PIPELINES": {},
+            "LOG_LEVEL": "DEBUG",
+            "KZNEWS_RETRY_BACKOFF_MAX": 1,
+        }
+        result = crawl(site, f"sqlite:///{tmp_path}/unused.sqlite3", settings)
         logs[site] = result.stderr
     served = mockserver.log()[before:]
     scraped = {u for log in logs.values() for u in re.findall(r"Scraped from <200 (\S+)>", log)}

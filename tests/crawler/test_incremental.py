@@ -5,8 +5,6 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
-import subprocess
-import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -22,6 +20,7 @@ from db.engine import make_sessionmaker
 from db.migrate import open_database
 from db.repository import upsert_articles
 from db.state import site_state
+from tests import crawls
 from tests.crawler.test_spiders import (
     GONE,
     PRESS,
@@ -35,7 +34,6 @@ from tests.crawler.test_spiders import (
 )
 from tests.db.test_repository import make_article
 
-ROOT = Path(__file__).resolve().parents[2]
 STORING = {"ITEM_PIPELINES": {"pipelines.scrapy_adapters.StoragePipeline": 800}, "KZNEWS_HOST_MAP": {}}
 SITEMAP = "https://tengrinews.kz/sitemap-news.xml"
 LISTING_1 = "https://tengrinews.kz/news/page/1/"
@@ -173,29 +171,10 @@ BUMPED = "https://www.inform.kz/ru/v-astane-izmenyat-shemu-dvizheniya-na-prospek
 RU_SITEMAP = "https://www.inform.kz/sitemap-news-ru.xml"
 
 
-def crawl(site: str, db_url: str, *extra: str, timeout: int = 180) -> tuple[dict[str, int], str]:
-    """Run ``scrapy crawl site`` storing into ``db_url``; returns its integer stats and its log."""
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "scrapy",
-            "crawl",
-            site,
-            "-s",
-            f"KZNEWS_DATABASE_URL={db_url}",
-            "-s",
-            "KZNEWS_EXTRACT_WORKERS=0",
-            "-a",
-            f"now={FIXTURE_NOW.isoformat()}",
-            *extra,
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
+def crawl(site: str, db_url: str, replay: Path, **spider_args: str) -> tuple[dict[str, int], str]:
+    """Replay ``site`` from ``replay`` into ``db_url``; returns the crawl's integer stats and its log."""
+    settings = {"KZNEWS_REPLAY": replay, "KZNEWS_EXTRACT_WORKERS": 0}
+    result = crawls.crawl(site, db_url, settings, **spider_args)
     return crawl_stats(result.stderr), result.stderr
 
 
@@ -247,29 +226,28 @@ def test_second_harvest_fetches_no_article_and_a_new_article_makes_exactly_one_r
     pack_fixture_site(DEFAULT_MANIFEST, warc)
     db_path = tmp_path / "kznews.sqlite3"
     db_url = f"sqlite:///{db_path}"
-    replay = ("-s", f"KZNEWS_REPLAY={warc}")
 
-    first, _ = crawl("kazinform", db_url, *replay)
+    first, _ = crawl("kazinform", db_url, warc)
     stored = first["kznews/stored"]
     before = stored_urls(db_path)
     assert stored >= 8 and len(before) == stored
     assert STAT_KNOWN not in first  # the database did not exist before this run
 
     # The redirecting sitemap loc is known through its alias from the first run on.
-    second, _ = crawl("kazinform", db_url, *replay)
+    second, _ = crawl("kazinform", db_url, warc)
     assert second.get("kznews/article_pages", 0) == 0
     assert second[STAT_KNOWN] == stored
     assert second.get("kznews/stored", 0) == 0 and second["downloader/request_count"] > 0
 
     grown = tmp_path / "grown.warc.gz"
     pack_fixture_site(extended_manifest(tmp_path), grown)
-    third, _ = crawl("kazinform", db_url, "-s", f"KZNEWS_REPLAY={grown}")
+    third, _ = crawl("kazinform", db_url, grown)
     assert third["kznews/stored"] == 1 and third[STAT_LASTMOD] == 1
     assert third["kznews/article_pages"] == 2  # the new article and the one whose lastmod moved on
     assert third.get("kznews/unchanged", 0) == 1
     assert sorted(stored_urls(db_path)) == sorted([*before, NEW_ARTICLE])
 
-    refreshed, _ = crawl("kazinform", db_url, "-s", f"KZNEWS_REPLAY={grown}", "-a", "refresh=1")
+    refreshed, _ = crawl("kazinform", db_url, grown, refresh="1")
     assert refreshed.get(STAT_KNOWN, 0) == 0
     assert refreshed["kznews/article_pages"] == first["kznews/article_pages"] + 1
     assert refreshed.get("kznews/stored", 0) == 0 and refreshed["kznews/unchanged"] == stored + 1

@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import json
 import re
 import sqlite3
-import subprocess
-import sys
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -15,12 +12,12 @@ from pathlib import Path
 import pytest
 
 from crawler import profiles
-from crawler.fixtures import DEFAULT_MANIFEST, FIXTURE_NOW, pack_fixture_site
+from crawler.fixtures import DEFAULT_MANIFEST, pack_fixture_site
 from crawler.reprocess import ArchiveIndex, add_reprocess_arguments, reprocess, run_reprocess, since_datetime
 from db.engine import make_engine
 from pipelines.article import EXTRACTOR_VERSION
+from tests import crawls
 
-ROOT = Path(__file__).resolve().parents[2]
 STAMP = datetime(2030, 1, 2, 3, 4, 5, tzinfo=UTC)
 
 
@@ -37,30 +34,11 @@ def crawled(tmp_path_factory) -> tuple[Path, Path]:
     warc_dir.mkdir()
     pack_fixture_site(DEFAULT_MANIFEST, warc_dir / "fixture-site.warc.gz")
     database = base / "crawl.sqlite3"
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "scrapy",
-            "crawl",
-            "kazinform",
-            "-s",
-            f"KZNEWS_REPLAY={warc_dir}",
-            "-s",
-            f"KZNEWS_DATABASE_URL=sqlite:///{database}",
-            "-s",
-            "KZNEWS_EXTRACT_WORKERS=0",
-            "-s",
-            "LOG_LEVEL=WARNING",
-            "-a",
-            f"now={FIXTURE_NOW.isoformat()}",
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=180,
+    crawls.crawl(
+        "kazinform",
+        f"sqlite:///{database}",
+        {"KZNEWS_REPLAY": warc_dir, "KZNEWS_EXTRACT_WORKERS": 0, "LOG_LEVEL": "WARNING"},
     )
-    assert result.returncode == 0, result.stderr[-3000:]
     return database, warc_dir
 
 
@@ -334,34 +312,14 @@ def test_layout_is_the_one_valid_on_the_archived_fetch_day(db, crawled):
 def test_reprocess_of_a_recorded_live_crawl(mockserver, tmp_path, monkeypatch, capsys):
     """The production path: a crawl RECORDS its WARCs (KZNEWS_ARCHIVE), reprocess finds them by default."""
     archive, database = tmp_path / "warc", tmp_path / "live.sqlite3"
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "scrapy",
-            "crawl",
-            "kazinform",
-            "-s",
-            f"KZNEWS_HOST_MAP={json.dumps(mockserver.host_map())}",
-            "-s",
-            f"KZNEWS_ARCHIVE={archive}",
-            "-s",
-            f"KZNEWS_DATABASE_URL=sqlite:///{database}",
-            "-s",
-            "KZNEWS_EXTRACT_WORKERS=0",
-            "-s",
-            "DOWNLOAD_DELAY=0",
-            "-s",
-            "KZNEWS_RETRY_BACKOFF_MAX=1",
-            "-a",
-            f"now={FIXTURE_NOW.isoformat()}",
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
+    settings = {
+        "KZNEWS_HOST_MAP": mockserver.host_map(),
+        "KZNEWS_ARCHIVE": archive,
+        "KZNEWS_EXTRACT_WORKERS": 0,
+        "DOWNLOAD_DELAY": 0,
+        "KZNEWS_RETRY_BACKOFF_MAX": 1,
+    }
+    crawls.crawl("kazinform", f"sqlite:///{database}", settings)
     before = articles(database)
     files = {file for (file,) in rows(database, "SELECT DISTINCT warc_file FROM articles")}
     assert files and all(f.startswith("kznews-kazinform-") for f in files)
