@@ -21,5 +21,6 @@ test: lint
 	$(BIN)/python -m pytest -q
 
 bench: $(BIN)/kznews
-	$(BIN)/python bench/extract.py --write-readme
-	$(BIN)/python bench/crawl.py --write-readme
+	$(BIN)/python -m bench.extract --write-readme
+	$(BIN)/python -m bench.crawl --write-readme
+	$(BIN)/python -m bench.export --write-readme

@@ -1,6 +1,6 @@
 """Prints upsert throughput (articles/s) for new, unchanged and changed articles on one database.
 
-Usage: python bench/db_upsert.py [DATABASE_URL] [N]   (default: a temporary SQLite file, N=5000)
+Usage: python -m bench.db_upsert [DATABASE_URL] [N]   (default: a temporary SQLite file, N=5000)
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Prints peak memory and throughput of ``kznews export`` per format at 100,000 and 1,000,000 articles.
 
-Usage: python bench/export.py [--rows 1000000] [--small 100000] [--words 60] [--database-url URL]
+Usage: python -m bench.export [--rows 1000000] [--small 100000] [--words 60] [--database-url URL]
                               [--formats jsonl,csv,parquet] [--workdir DIR] [--write-readme]
 
 Articles are generated straight into a temporary SQLite file (or a private schema of the PostgreSQL database
@@ -137,7 +137,18 @@ def child(args: argparse.Namespace) -> None:
 def measure(url: str, fmt: str, rows: int, workdir: Path) -> dict:
     """Export in a subprocess; return its figures plus the output size (the output is then deleted)."""
     out = workdir / f"export.{fmt}"
-    command = [sys.executable, __file__, "--child", "--format", fmt, "--output", str(out), "--url", url]
+    command = [
+        sys.executable,
+        "-m",
+        "bench.export",
+        "--child",
+        "--format",
+        fmt,
+        "--output",
+        str(out),
+        "--url",
+        url,
+    ]
     done = subprocess.run(command, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         raise SystemExit(f"export {fmt} failed:\n{done.stderr}")
@@ -220,7 +231,7 @@ def main() -> None:
         block = table(
             sorted(results, key=lambda r: (r["format"], r["rows"])), engine.dialect.name, args.words
         )
-        command = "python bench/export.py" + (" --database-url URL" if admin else "")
+        command = "python -m bench.export" + (" --database-url URL" if admin else "")
         block = f"`{command}` (each export in its own process; peak RSS = ru_maxrss):\n\n{block}"
         print(block)
         if args.write_readme:

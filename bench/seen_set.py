@@ -1,6 +1,6 @@
 """Prints what the incremental seen-check costs against a large store: time per batch and the process RSS.
 
-Usage: python bench/seen_set.py [--urls 1000000] [--candidates 10000] [--db PATH] [DATABASE_URL]
+Usage: python -m bench.seen_set [--urls 1000000] [--candidates 10000] [--db PATH] [DATABASE_URL]
 
 Fills a SQLite file (kept with --db, reused when it already holds the URLs) with N stored article URLs,
 then, in a fresh process that only imports the crawler, checks CANDIDATES discovered URLs (half stored,
@@ -135,7 +135,15 @@ def main() -> None:
     fill(db_path, args.urls)
     size = db_path.stat().st_size + sum(p.stat().st_size for p in db_path.parent.glob(db_path.name + "-*"))
     print(f"database {db_path}: {size / 2**20:.0f} MiB on disk")
-    child = [sys.executable, __file__, "--urls", str(args.urls), "--candidates", str(args.candidates)]
+    child = [
+        sys.executable,
+        "-m",
+        "bench.seen_set",
+        "--urls",
+        str(args.urls),
+        "--candidates",
+        str(args.candidates),
+    ]
     subprocess.run([*child, "--measure", f"sqlite:///{db_path}"], check=True, env=os.environ.copy())
 
 
