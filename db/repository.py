@@ -273,17 +273,6 @@ def store_translations(session: Session, links: Mapping[str, Iterable[Translatio
     return added
 
 
-def known_urls(session: Session, urls: Iterable[str]) -> set[str]:
-    """Those of ``urls`` already stored, as canonical URL or as page URL (for incremental crawls)."""
-    wanted = list(dict.fromkeys(urls))
-    a = _ARTICLES.c
-    found: set[str] = set()
-    for chunk in _chunks(wanted, MAX_BIND_PARAMS):
-        found.update(session.scalars(select(a.canonical_url).where(a.canonical_url.in_(chunk))))
-        found.update(session.scalars(select(a.url).where(a.url.in_(chunk))))
-    return found.intersection(wanted)
-
-
 def iter_articles(
     session: Session,
     *,

@@ -16,7 +16,6 @@ from db.repository import (
     finish_run,
     get_or_create_site,
     iter_articles,
-    known_urls,
     start_run,
     store_translations,
     upsert_articles,
@@ -279,19 +278,6 @@ class TestReads:
         assert urls(until=datetime(2025, 1, 19, 19, 0, tzinfo=UTC)) == [articles[0].url]
         assert [r.site.name for r in iter_articles(session)] == ["tengrinews"] * 3 + ["kazinform"]
 
-    def test_known_urls_matches_canonical_and_page_urls(self, session):
-        article = make_article(url="https://tengrinews.kz/a?x=1", canonical_url="https://tengrinews.kz/a")
-        upsert_articles(session, [article, make_article(5)], fetched_at=T1)
-        asked = [article.url, article.canonical_url, make_article(5).url, "https://tengrinews.kz/new"]
-        assert known_urls(session, asked) == set(asked[:3])
-
-    def test_known_urls_takes_more_urls_than_one_statement_can_bind(self, session):
-        upsert_articles(session, [make_article(1)], fetched_at=T1)
-        asked = [f"https://tengrinews.kz/x/{i}" for i in range(MAX_BIND_PARAMS + 10)] + [make_article(1).url]
-        assert known_urls(session, asked) == {make_article(1).url}
-
-
-class TestSitesAndRuns:
     def test_get_or_create_site_is_idempotent(self, session):
         first = get_or_create_site(session, "kazinform", now=T1)
         assert get_or_create_site(session, "kazinform").id == first.id
