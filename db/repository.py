@@ -27,6 +27,7 @@ from db.models import (
     UTCDateTime,
 )
 from pipelines.article import Article, Translation
+from pipelines.blockpage import BLOCKED_STAT
 
 log = logging.getLogger(__name__)
 
@@ -54,8 +55,6 @@ STAT_STORED = "kznews/stored"
 STAT_UPDATED = "kznews/updated"
 STAT_UNCHANGED = "kznews/unchanged"
 STAT_DROPPED_PREFIX = "kznews/dropped/"
-STAT_BLOCKED = "kznews/dropped/blocked_page"  # a challenge page that reached the cleaning core
-STAT_BLOCKED_SPIDER = "kznews/blocked"  # a challenge page the spider recognised and never yielded
 STAT_BYTES = "downloader/response_bytes"
 STAT_DOWNLOAD_ERRORS = "downloader/exception_count"  # refused, timed out, DNS: no HTTP answer at all
 STAT_RESPONSES = "response_received_count"
@@ -414,7 +413,7 @@ def run_counters(stats: Mapping[str, Any]) -> dict[str, Any]:
         "unchanged": int(stats.get(STAT_UNCHANGED, 0)),
         "dropped": dropped,
         "http_errors": http_errors + int(stats.get(STAT_DOWNLOAD_ERRORS, 0)),
-        "blocked": int(stats.get(STAT_BLOCKED, 0)) + int(stats.get(STAT_BLOCKED_SPIDER, 0)),
+        "blocked": int(stats.get(BLOCKED_STAT, 0)),
         "bytes": int(stats.get(STAT_BYTES, 0)),
     }
 
@@ -431,7 +430,8 @@ def finish_run(
 
     Counters: ``stored`` / ``updated`` / ``unchanged`` from the StoragePipeline's stats, ``dropped`` by
     reason from ``kznews/dropped/*``, ``http_errors`` = responses with status >= 400 plus downloads that got
-    no answer, ``blocked`` = challenge pages (recognised by the spider or by the core), ``bytes`` received.
+    no answer, ``blocked`` = challenge pages (``kznews/blocked``: recognised by the spider or by the core),
+    ``bytes`` received.
 
     Args:
         run_id: id from :func:`start_run`.

@@ -7,12 +7,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import multiprocessing
 import os
-import signal
 import socket
 from collections.abc import Mapping
-from concurrent.futures import ProcessPoolExecutor
 from datetime import UTC, datetime
 from typing import Any
 
@@ -20,15 +17,21 @@ from scrapy import signals
 from scrapy.exceptions import CloseSpider, DropItem, NotConfigured
 
 from pipelines.article import Article, RawPage, Rejection
+from pipelines.blockpage import count_blocked
 from pipelines.core import clean_page
 from pipelines.options import DEFAULT_OPTIONS, DEFAULT_RULES, CleanOptions, SiteRules
-from pipelines.worker import STOP_SIGNALS, warm_up
+from pipelines.worker import warm_up
+from pipelines.workerpool import BrokenPool, WorkerCrashed, WorkerPool
 
 logger = logging.getLogger(__name__)
 
 
 class CleaningPipeline:
-    """RawPage -> Article through ``clean_page`` in a process pool; a Rejection becomes a counted DropItem.
+    """RawPage -> Article through ``clean_page`` in worker processes; a Rejection becomes a counted DropItem.
+
+    A worker that dies with a page (killed, out of memory) is replaced and the page dropped as
+    ``worker_crashed`` (``kznews/worker_crashes`` counts the deaths); workers that cannot start at all
+    close the spider with reason ``worker_pool_broken``.
 
     Settings:
         KZNEWS_EXTRACT_WORKERS: worker processes (default: CPU count; 0 cleans in the crawl's process).
@@ -40,8 +43,9 @@ class CleaningPipeline:
         self.stats = crawler.stats
         self.workers = workers
         self.options = options
-        self.pool: ProcessPoolExecutor | None = None
+        self.pool: WorkerPool | None = None
         self.seen_urls: set[str] = set()
+        self.stopping: asyncio.Future[None] | None = None  # the spider close this pipeline asked for
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> CleaningPipeline:
@@ -51,27 +55,16 @@ class CleaningPipeline:
         options = CleanOptions(min_words=settings.getint("KZNEWS_MIN_WORDS", DEFAULT_OPTIONS.min_words))
         return cls(crawler, max(workers, 0), options)
 
-    def open_spider(self) -> None:
-        """Start the worker processes now (spawned: forking a running reactor is unsafe).
-
-        They are started with SIGINT/SIGTERM blocked, a mask a child inherits: a Ctrl-C during their
-        seconds of imports would otherwise kill them before ``warm_up`` can ignore it. Signals that reach
-        this process meanwhile stay pending and are handled (by Scrapy) once the mask is restored.
-        """
+    async def open_spider(self) -> None:
+        """Start the worker processes; they load their models while discovery runs."""
         if self.workers:
-            context = multiprocessing.get_context("spawn")  # warm_up's module is Scrapy-free: lean workers
-            self.pool = ProcessPoolExecutor(self.workers, mp_context=context, initializer=warm_up)
-            previous = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
-            try:
-                for _ in range(self.workers):  # with no idle worker, each task spawns one
-                    self.pool.submit(int)
-            finally:
-                signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+            self.pool = WorkerPool(self.workers, initializer=warm_up, on_crash=self._crashed)
+            await self.pool.start()
 
-    def close_spider(self) -> None:
-        """Stop the workers after the in-flight pages are done."""
+    async def close_spider(self) -> None:
+        """Stop the workers (the pages in flight are done: Scrapy closes pipelines after them)."""
         if self.pool:
-            self.pool.shutdown(wait=True)
+            await self.pool.close()
 
     async def process_item(self, item: Any) -> Any:
         """Clean RawPage items; pass everything else through."""
@@ -79,10 +72,19 @@ class CleaningPipeline:
             return item
         rules = self._rules()
         if self.pool:
-            result = await asyncio.wrap_future(self.pool.submit(clean_page, item, rules, self.options))
+            try:
+                result = await self.pool.run(clean_page, item, rules, self.options)
+            except WorkerCrashed as exc:
+                self._drop("worker_crashed", f"{exc} <{item.url}>")
+            except BrokenPool as exc:
+                self._stop("worker_pool_broken")
+                self._drop("worker_pool_broken", f"{exc} <{item.url}>")
         else:
             result = clean_page(item, rules, self.options)
         if isinstance(result, Rejection):
+            if result.reason == "blocked_page":  # counted with the challenges the spider recognised
+                count_blocked(self.stats, item.url)
+                raise DropItem(f"challenge page: {result.detail} <{result.url}>", log_level="INFO")
             self._drop(result.reason, f"{result.detail} <{result.url}>")
         key = result.canonical_url or result.url or ""
         if key in self.seen_urls:
@@ -94,6 +96,13 @@ class CleaningPipeline:
     def _rules(self) -> SiteRules:
         profile = getattr(self.crawler.spider, "profile", None)
         return profile.rules if profile is not None else DEFAULT_RULES
+
+    def _crashed(self, exit_code: int | None) -> None:
+        self.stats.inc_value("kznews/worker_crashes")
+
+    def _stop(self, reason: str) -> None:
+        if self.stopping is None and self.crawler.engine.running:
+            self.stopping = asyncio.ensure_future(self.crawler.engine.close_spider_async(reason=reason))
 
     def _drop(self, reason: str, detail: str) -> None:
         self.stats.inc_value(f"kznews/dropped/{reason}")

@@ -175,8 +175,12 @@ class SiteProfile:
     article_urls: UrlRules
     rules: SiteRules
     politeness: Politeness = field(default_factory=Politeness)
+    _edition_prefixes: tuple[tuple[str, str], ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
+        prefixes = sorted(((_schemeless(e.base_url), k) for k, e in self.editions.items()), reverse=True)
+        # Reverse order puts a prefix after the longer ones extending it: the first match is the longest.
+        object.__setattr__(self, "_edition_prefixes", tuple(prefixes))
         for source in self.sources:
             if source.edition is not None and source.edition not in self.editions:
                 raise ValueError(f"{self.name}: source {source!r} names unknown edition {source.edition!r}")
@@ -194,12 +198,10 @@ class SiteProfile:
     def edition_for_url(self, url: str) -> str | None:
         """The key of the edition whose base URL is the longest prefix of ``url`` (scheme ignored)."""
         target = _schemeless(url)
-        best: tuple[int, str | None] = (0, None)
-        for key, edition in self.editions.items():
-            prefix = _schemeless(edition.base_url)
-            if (target == prefix.rstrip("/") or target.startswith(prefix)) and len(prefix) > best[0]:
-                best = (len(prefix), key)
-        return best[1]
+        for prefix, key in self._edition_prefixes:
+            if target.startswith(prefix) or target == prefix.rstrip("/"):
+                return key
+        return None
 
 
 def _source_url(source: Source) -> str:

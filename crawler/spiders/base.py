@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -28,7 +27,7 @@ from crawler.spiders.discovery import (
     repair_loc,
 )
 from pipelines.article import RawPage
-from pipelines.blockpage import CHALLENGE_STATUSES, detect_block_page
+from pipelines.blockpage import CHALLENGE_STATUSES, blocked_by_host, count_blocked, detect_block_page
 
 if TYPE_CHECKING:
     from scrapy.settings import BaseSettings
@@ -83,7 +82,6 @@ class NewsSpider(scrapy.Spider):
         self._sources: dict[str, Source] = {_source_key(s): s for s in self.profile.sources}
         self._seen: set[str] = set()
         self._seen_pages: set[str] = set()
-        self._blocked_hosts: Counter[str] = Counter()
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> NewsSpider:
@@ -285,8 +283,13 @@ class NewsSpider(scrapy.Spider):
     # --- articles ------------------------------------------------------------------------------------
 
     def parse_article(self, response: Response, edition: str) -> Iterator[RawPage]:
-        """Yield the fetched article as a RawPage for the item pipelines."""
-        if not self._usable(response):
+        """Yield the fetched article as a RawPage for the item pipelines.
+
+        A 200 page is not searched for challenge markers here: the cleaning core does that in the worker
+        pool (``clean_page``; CleaningPipeline counts it as blocked), and this process is the one all the
+        workers wait on. ``kznews/article_pages`` counts the article URLs answered with 200.
+        """
+        if response.status != 200 and not self._usable(response):
             return
         warc = response.meta.get("kznews_warc") or {}
         fetched_at = (
@@ -315,10 +318,7 @@ class NewsSpider(scrapy.Spider):
         headers = {k.decode("latin-1"): v[0].decode("latin-1") for k, v in response.headers.items() if v}
         marker = detect_block_page(response.status, headers, response.body)
         if marker:
-            host = urlsplit(response.url).hostname or "?"
-            self._inc("kznews/blocked")
-            self._inc(f"kznews/blocked/{host}")
-            self._blocked_hosts[host] += 1
+            count_blocked(self.crawler.stats, response.url)
             self.logger.debug("challenge page at %s (%s)", response.url, marker)
             return False
         if response.status != 200:
@@ -342,9 +342,9 @@ class NewsSpider(scrapy.Spider):
 
     def closed(self, reason: str) -> None:
         """Say plainly when the site served challenge pages instead of articles."""
-        blocked = sum(self._blocked_hosts.values())
-        if blocked:
-            hosts = ", ".join(f"{h}: {n}" for h, n in self._blocked_hosts.most_common())
+        by_host = blocked_by_host(self.crawler.stats.get_stats())
+        if blocked := sum(by_host.values()):
+            hosts = ", ".join(f"{h}: {n}" for h, n in by_host.most_common())
             self.logger.warning(
                 "site %s is blocking the crawler: %d challenge pages (%s)", self.profile.name, blocked, hosts
             )

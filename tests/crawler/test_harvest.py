@@ -125,10 +125,10 @@ def test_run_outcome(extra, outcome):
     assert run_outcome({**STATS, **extra}) == outcome
 
 
-def test_run_counters_count_challenges_of_spider_and_core_and_failed_downloads():
+def test_run_counters_count_challenges_and_failed_downloads():
     stats = {
-        "kznews/blocked": 2,
-        "kznews/dropped/blocked_page": 1,
+        "kznews/blocked": 3,
+        "kznews/blocked/www.inform.kz": 3,
         "kznews/dropped/too_short": 4,
         "downloader/response_status_count/403": 2,
         "downloader/response_status_count/200": 9,
@@ -136,7 +136,7 @@ def test_run_counters_count_challenges_of_spider_and_core_and_failed_downloads()
     }
     counters = run_counters(stats)
     assert (counters["blocked"], counters["http_errors"]) == (3, 5)
-    assert counters["dropped"] == {"blocked_page": 1, "too_short": 4}
+    assert counters["dropped"] == {"too_short": 4}
 
 
 def test_stale_runs_of_dead_or_unknown_owners_fail_live_ones_stay(tmp_path):

@@ -3,6 +3,7 @@ import logging
 from collections import deque
 
 import pytest
+from scrapy.exceptions import DropItem
 from scrapy.http import Request
 from scrapy.responsetypes import responsetypes
 from scrapy.settings import Settings
@@ -15,6 +16,8 @@ from crawler.profiles.schema import Listing, Rss, Sitemap
 from crawler.spiders.discovery import normalize_url, parse_card_date, repair_loc
 from crawler.spiders.sites import SPIDERS
 from pipelines.article import RawPage
+from pipelines.options import DEFAULT_OPTIONS
+from pipelines.scrapy_adapters import CleaningPipeline
 
 PAGES = load_manifest()
 SETTINGS = {"ITEM_PIPELINES": {}, "KZNEWS_HOST_MAP": {}}
@@ -269,6 +272,24 @@ class TestArticles:
         spider = make_spider("kazinform")
         assert list(spider.parse_article(fixture_response(CF), edition="ru")) == []
         assert stats(spider)["kznews/blocked"] == 1 and stats(spider)["kznews/blocked/www.inform.kz"] == 1
+        with caplog.at_level(logging.WARNING):
+            spider.closed("finished")
+        assert "site kazinform is blocking the crawler: 1 challenge pages (www.inform.kz: 1)" in caplog.text
+
+    def test_challenge_served_as_200_is_left_to_the_cleaning_pool_and_counted_there(self, caplog):
+        spider = make_spider("kazinform")
+        spider.crawler.spider = spider
+        url = CF
+        response = responsetypes.from_args(url=url)(
+            url=url, status=200, body=PAGES[CF].body, request=Request(url)
+        )  # no cf-mitigated header: only the body tells
+        (page,) = spider.parse_article(response, edition="ru")
+        assert "kznews/blocked" not in stats(spider)
+        pipeline = CleaningPipeline(spider.crawler, workers=0, options=DEFAULT_OPTIONS)
+        with pytest.raises(DropItem, match="challenge page: markup:"):
+            asyncio.run(pipeline.process_item(page))
+        assert stats(spider)["kznews/blocked"] == 1 and stats(spider)["kznews/blocked/www.inform.kz"] == 1
+        assert not any(key.startswith("kznews/dropped/") for key in stats(spider))
         with caplog.at_level(logging.WARNING):
             spider.closed("finished")
         assert "site kazinform is blocking the crawler: 1 challenge pages (www.inform.kz: 1)" in caplog.text

@@ -291,7 +291,7 @@ class TestReads:
             "kznews/stored": 10,
             "kznews/updated": 2,
             "kznews/unchanged": 30,
-            "kznews/dropped/blocked_page": 3,
+            "kznews/blocked": 3,
             "kznews/dropped/not_article": 7,
             "downloader/response_status_count/200": 50,
             "downloader/response_status_count/404": 4,
@@ -306,7 +306,7 @@ class TestReads:
         assert (run.status, run.started_at, run.finished_at) == ("finished", T1, T2)
         assert (run.stored, run.updated, run.unchanged, run.http_errors, run.blocked) == (10, 2, 30, 5, 3)
         assert run.bytes == 5_000_000_000
-        assert run.dropped == {"blocked_page": 3, "not_article": 7}
+        assert run.dropped == {"not_article": 7}
         assert run.stats["start_time"] == T1.isoformat()
 
     def test_finish_run_refuses_bad_status_and_unknown_run(self, session):
