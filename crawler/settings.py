@@ -64,6 +64,9 @@ REFERRER_POLICY = "no-referrer"
 COOKIES_ENABLED = False  # public news pages need no session; without cookies each request is anonymous
 METAREFRESH_ENABLED = False  # no profiled site redirects by <meta refresh>; it decoded every page to look
 TELNETCONSOLE_ENABLED = False  # an open debug port on a harvester is a risk, and it is never used
+# Scrapy 2.19's remote control: an HTTP server in every crawl that runs Python code sent to it (localhost,
+# bearer token in a job file under the home directory). The same risk as the telnet console, in every run.
+REMOTE_CONTROL_ENABLED = False
 ITEM_PIPELINES = {
     "pipelines.scrapy_adapters.CleaningPipeline": 300,
     "pipelines.scrapy_adapters.StoragePipeline": 800,
@@ -96,10 +99,18 @@ TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 KZNEWS_HOST_MAP: dict[str, str] = {}
 
 # Prints stored-per-edition / dropped-per-reason at the end of every run (KZNEWS_SUMMARY_ENABLED=False: off).
-EXTENSIONS = {"crawler.extensions.summary.RunSummaryExtension": 500}
+EXTENSIONS = {
+    "crawler.extensions.summary.RunSummaryExtension": 500,
+    "crawler.extensions.gcthreshold.GcThresholdExtension": 0,
+}
+# Cyclic GC thresholds of the crawl's process (gc.set_threshold); empty = CPython's (700, 10, 10).
+KZNEWS_GC_THRESHOLD = [50_000, 10, 10]
 
 # Cleaning runs in worker processes so CPU-heavy extraction never stalls the crawl (0 = in-process).
 # KZNEWS_EXTRACT_WORKERS defaults to the CPU count (read in pipelines.scrapy_adapters.CleaningPipeline).
+# The workers run this much nicer than the crawl's process, which downloads, times out and feeds them: with
+# a worker per core it would otherwise wait for a core whenever it has work (pipelines/workerpool.py).
+KZNEWS_WORKER_NICE = 10
 KZNEWS_MIN_WORDS = 40  # shorter bodies are dropped as "too_short"
 # Storage: SQLite by default (created on first use), PostgreSQL with postgresql+psycopg://...
 # KZNEWS_DATABASE_URL falls back to the environment variable of the same name, then data/kznews.sqlite3.

@@ -35,30 +35,32 @@ class CleaningPipeline:
 
     Settings:
         KZNEWS_EXTRACT_WORKERS: worker processes (default: CPU count; 0 cleans in the crawl's process).
+        KZNEWS_WORKER_NICE: added to the workers' niceness (default 10): the crawl's process comes first.
         KZNEWS_MIN_WORDS: bodies shorter than this are dropped as ``too_short``.
     """
 
-    def __init__(self, crawler: Any, workers: int, options: CleanOptions) -> None:
+    def __init__(self, crawler: Any, workers: int, options: CleanOptions, nice: int = 0) -> None:
         self.crawler = crawler
         self.stats = crawler.stats
         self.workers = workers
         self.options = options
+        self.nice = nice
         self.pool: WorkerPool | None = None
         self.seen_urls: set[str] = set()
         self.stopping: asyncio.Future[None] | None = None  # the spider close this pipeline asked for
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> CleaningPipeline:
-        """Read KZNEWS_EXTRACT_WORKERS and KZNEWS_MIN_WORDS."""
+        """Read KZNEWS_EXTRACT_WORKERS, KZNEWS_WORKER_NICE and KZNEWS_MIN_WORDS."""
         settings = crawler.settings
         workers = settings.getint("KZNEWS_EXTRACT_WORKERS", os.cpu_count() or 1)
         options = CleanOptions(min_words=settings.getint("KZNEWS_MIN_WORDS", DEFAULT_OPTIONS.min_words))
-        return cls(crawler, max(workers, 0), options)
+        return cls(crawler, max(workers, 0), options, nice=settings.getint("KZNEWS_WORKER_NICE", 0))
 
     async def open_spider(self) -> None:
         """Start the worker processes; they load their models while discovery runs."""
         if self.workers:
-            self.pool = WorkerPool(self.workers, initializer=warm_up, on_crash=self._crashed)
+            self.pool = WorkerPool(self.workers, initializer=warm_up, on_crash=self._crashed, nice=self.nice)
             await self.pool.start()
 
     async def close_spider(self) -> None:

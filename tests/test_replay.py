@@ -99,7 +99,7 @@ def replayed(request, archives, backend, tmp_path_factory) -> Iterator[dict[str,
     edit = archives["edited"][site]
     states: dict[str, Any] = {"site": site, "edit": edit}
     with fresh_database(backend, tmp_path_factory.mktemp("db")) as url:
-        crawl(site, url, {"KZNEWS_REPLAY": archives["site"]})
+        states["log"] = crawl(site, url, {"KZNEWS_REPLAY": archives["site"]}).stderr
         states["first"] = read_store(url)
         crawl(site, url, {"KZNEWS_REPLAY": archives["site"]}, refresh="1")
         states["again"] = read_store(url)
@@ -122,6 +122,15 @@ def test_first_run_is_recorded_with_its_counters(replayed):
     assert (run["stored"], run["updated"], run["unchanged"]) == (count, 0, 0)
     assert run["stats"]["warc/replay_hit"] > count
     assert all(a.warc_file == "site.warc.gz" for a in replayed["first"].articles.values())
+
+
+def test_a_replay_warns_only_about_the_challenge_page(replayed):
+    """No start-up noise (disabled components, a missing RefererMiddleware) in an unattended run's log."""
+    warnings = [line for line in replayed["log"].splitlines() if "] WARNING: " in line]
+    expected = ["is blocking the crawler"] if replayed["site"] == "kazinform" else []
+    assert [w.split("] WARNING: ", 1)[1].split(": ")[0] for w in warnings] == [
+        f"site {replayed['site']} {e}" for e in expected
+    ], warnings
 
 
 def test_second_run_adds_no_row(replayed):

@@ -139,7 +139,7 @@ class ProgressExtension:
         global BOARD
         settings = crawler.settings
         if not settings.getbool("KZNEWS_PROGRESS_ENABLED", False):
-            raise NotConfigured("ProgressExtension: KZNEWS_PROGRESS_ENABLED is False")
+            raise NotConfigured  # bare: Scrapy logs a NotConfigured message as a WARNING
         if BOARD is None:
             BOARD = ProgressBoard(
                 sys.stdout, settings.getfloat("KZNEWS_PROGRESS_INTERVAL", DEFAULT_INTERVAL_S)

@@ -353,8 +353,11 @@ def test_sigterm_finishes_items_in_flight_stores_them_and_exits(tmp_path, mockse
     stored = articles_per_site(db)
     recorded = runs(db)
     assert len(recorded) == 2
-    for _, site, run_status, finished_at, stored_column, stats in recorded:
-        assert (run_status, stats["finish_reason"]) == ("failed", "shutdown"), site
+    outcomes = {(run_status, stats["finish_reason"]) for _, _, run_status, _, _, stats in recorded}
+    # a small site may be done before the signal comes; the other one is cut short
+    assert ("failed", "shutdown") in outcomes
+    assert outcomes <= {("failed", "shutdown"), ("finished", "finished")}
+    for _, site, _, finished_at, stored_column, stats in recorded:
         assert finished_at is not None
         assert stored_column == stats.get("kznews/stored", 0) == stored.get(site, 0), site
     assert len(assert_complete(db)) >= 2

@@ -50,7 +50,7 @@ def middleware(response_for):
 
 class TestHostMapMiddleware:
     def test_not_configured_when_the_map_is_empty(self):
-        with pytest.raises(NotConfigured, match="KZNEWS_HOST_MAP is empty"):
+        with pytest.raises(NotConfigured):
             HostMapMiddleware.from_crawler(get_crawler(settings_dict={"KZNEWS_HOST_MAP": {}}))
 
     def test_json_text_from_the_command_line_is_accepted(self):

@@ -34,6 +34,17 @@ def test_tasks_run_in_every_worker_and_results_come_back():
     assert echoed == [b"x" * 3_000_000 + bytes([i]) for i in range(5)]
 
 
+def test_workers_run_nicer_by_the_pool_s_increment():
+    async def scenario():
+        pool = await started(1, nice=3)
+        try:
+            return await pool.run(pool_tasks.niceness)
+        finally:
+            await pool.close()
+
+    assert asyncio.run(scenario()) == min(os.nice(0) + 3, 19)
+
+
 def test_a_task_exception_is_raised_with_the_worker_traceback():
     async def scenario():
         pool = await started(1)
