@@ -1,13 +1,16 @@
 """Offline end-to-end crawl throughput: replay a generated site through the real spider, cleaning and storage.
 
-Run from the repo root: ``.venv/bin/python -m bench.crawl [--pages 5000] [--workers 1 2] [--write-readme]``.
-It packs ``--pages`` article pages generated from the fixture pages (bench/pages.py) into a WARC, then in
-the same run measures bare ``trafilatura.extract`` on those pages (one process, pages in memory, only the
-extract calls timed) and ``scrapy crawl kazinform -s KZNEWS_REPLAY=...`` with each worker count into a temp
-SQLite database. Crawl throughput is over the crawl's own run time (the crawl_runs row: storage opened to
-storage closed, worker start-up included; interpreter start-up excluded, it is shown as wall time). CPU
-time is the crawl process and its workers (rusage of waited-for children); RSS is sampled every
-SAMPLE_S with psutil for the crawl process alone and for its whole process tree (workers, resource tracker).
+Run from the repo root: ``.venv/bin/python -m bench.crawl [--pages 5000] [--workers 1 2] [--repeats 3]
+[--write-readme]``. It packs ``--pages`` article pages generated from the fixture pages (bench/pages.py)
+into a WARC, then in the same run measures bare ``trafilatura.extract`` on those pages (one process, pages
+in memory, only the extract calls timed) and ``scrapy crawl kazinform -s KZNEWS_REPLAY=...`` with each
+worker count into a temp SQLite database, ``--repeats`` times, the worker counts interleaved: a shared
+virtual machine's speed drifts by several percent within minutes, so a row is the run with the median
+pages/s (all runs' pages/s are listed) and the peak RSS is the highest of its runs. Crawl throughput is
+over the crawl's own run time (the crawl_runs row: storage opened to storage closed, worker start-up
+included; interpreter start-up excluded, it is shown as wall time). CPU time is the crawl process and its
+workers (rusage of waited-for children); RSS is sampled every SAMPLE_S with psutil for the crawl process
+alone and for its whole process tree (the workers).
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -33,6 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
 START, END = "<!-- bench:crawl:start -->", "<!-- bench:crawl:end -->"
 SAMPLE_S = 0.05  # RSS sampling period: workers live for the whole run, peaks last far longer than this
+CHILDREN_EVERY = 20  # samples between rescans of the process tree (a scan reads all of /proc)
 # Acceptance targets of the crawl/storage issue.
 TARGET_ONE_WORKER_SHARE = 0.70  # one worker's pages/s against bare trafilatura's
 TARGET_TWO_WORKER_SPEEDUP = 1.5  # two workers against one
@@ -55,6 +59,7 @@ class Figures:
     tree_rss_mb: float | None = None
     load: str = ""
     mean_kb: float | None = None
+    runs: tuple[float, ...] = ()  # pages/s of every repeat, when the row is their median
 
     @property
     def pages_per_s(self) -> float:
@@ -89,10 +94,10 @@ def bare_trafilatura(archive: Path, urls: set[str]) -> Figures:
     return Figures("bare trafilatura.extract", len(pages), seconds, load=load, mean_kb=mean_kb)
 
 
-def _tree_rss(process: psutil.Process) -> tuple[int, int]:
+def _tree_rss(process: psutil.Process, children: list[psutil.Process]) -> tuple[int, int]:
     main = process.memory_info().rss
     tree = main
-    for child in process.children(recursive=True):
+    for child in children:
         try:
             tree += child.memory_info().rss
         except psutil.NoSuchProcess:  # a child that just exited
@@ -124,11 +129,15 @@ def run_crawl(archive: Path, workers: int, workdir: Path) -> Figures:
         command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
     )
     watched = psutil.Process(process.pid)
-    main_peak = tree_peak = 0
+    main_peak = tree_peak = samples = 0
     main_cpu = 0.0
+    children: list[psutil.Process] = []
     while process.poll() is None:
         try:
-            main, tree = _tree_rss(watched)
+            if samples % CHILDREN_EVERY == 0:
+                children = watched.children(recursive=True)
+            samples += 1
+            main, tree = _tree_rss(watched, children)
             times = watched.cpu_times()
         except psutil.NoSuchProcess:
             break
@@ -172,6 +181,18 @@ def _run_record(db: Path) -> tuple[datetime, datetime, dict]:
     return row.started_at, row.finished_at, row.stats
 
 
+def median_run(runs: list[Figures]) -> Figures:
+    """The run with the median pages/s, carrying every run's pages/s and the highest peak RSS."""
+    ordered = sorted(runs, key=lambda f: f.pages_per_s)
+    middle = ordered[(len(ordered) - 1) // 2]
+    return replace(
+        middle,
+        runs=tuple(f.pages_per_s for f in runs),
+        main_rss_mb=max(f.main_rss_mb or 0 for f in runs),
+        tree_rss_mb=max(f.tree_rss_mb or 0 for f in runs),
+    )
+
+
 def _cell(value: float | None, fmt: str) -> str:
     return "-" if value is None else format(value, fmt)
 
@@ -180,15 +201,16 @@ def table(rows: list[Figures]) -> str:
     """A Markdown table of the measured rows."""
     lines = [
         "| run | pages | s | pages/s | articles/s | CPU s (crawl process) | wall s "
-        "| peak RSS main / tree MB | load |",
-        "|---|--:|--:|--:|--:|--:|--:|--:|---|",
+        "| peak RSS main / tree MB | load | pages/s of each run |",
+        "|---|--:|--:|--:|--:|--:|--:|--:|---|---|",
     ]
     for r in rows:
         rss = "-" if r.tree_rss_mb is None else f"{r.main_rss_mb:.0f} / {r.tree_rss_mb:.0f}"
         cpu = "-" if r.cpu_s is None else f"{r.cpu_s:.1f} ({r.main_cpu_s:.1f})"
         lines.append(
             f"| {r.name} | {r.pages} | {r.seconds:.1f} | {r.pages_per_s:.1f} "
-            f"| {_cell(r.articles_per_s, '.1f')} | {cpu} | {_cell(r.wall_s, '.1f')} | {rss} | {r.load} |"
+            f"| {_cell(r.articles_per_s, '.1f')} | {cpu} | {_cell(r.wall_s, '.1f')} | {rss} | {r.load} "
+            f"| {' / '.join(f'{x:.1f}' for x in r.runs) or '-'} |"
         )
     return "\n".join(lines)
 
@@ -235,7 +257,8 @@ def notes(crawls: dict[int, Figures]) -> list[str]:
         two_rate = min(cores / (main_ms + worker_ms), 1 / main_ms, 2 / worker_ms)
         ceiling = two_rate / one_rate
         out.append(
-            f"CPU per article page: crawl process {main_ms:.1f} ms, extraction worker {worker_ms:.1f} ms: "
+            f"CPU per article page, start-up included: crawl process {main_ms:.1f} ms, extraction worker "
+            f"{worker_ms:.1f} ms: "
             f"on {os.cpu_count()} cores two workers can reach at most {ceiling:.2f}x one worker "
             "(the crawl process needs its share of the cores too)"
         )
@@ -261,6 +284,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.crawl", description=__doc__.split("\n")[0])
     parser.add_argument("--pages", type=int, default=5000, help="generated article pages (default 5000)")
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2], help="worker counts to run")
+    parser.add_argument("--repeats", type=int, default=3, help="crawls per worker count (default 3)")
     parser.add_argument("--seed", type=int, default=20260428)
     parser.add_argument("--write-readme", action="store_true", help="put the table into README.md")
     args = parser.parse_args(argv)
@@ -271,10 +295,12 @@ def main(argv: list[str] | None = None) -> int:
               f"{site.bytes / 2**20:.1f} MB WARC", flush=True)  # fmt: skip
         bare = bare_trafilatura(site.path, set(site.article_urls))
         print(f"bare trafilatura: {bare.pages_per_s:.1f} pages/s", flush=True)
-        crawls = {}
-        for workers in args.workers:
-            crawls[workers] = run_crawl(site.path, workers, workdir)
-            print(f"{workers} worker(s): {crawls[workers].pages_per_s:.1f} pages/s", flush=True)
+        runs: dict[int, list[Figures]] = {workers: [] for workers in args.workers}
+        for _ in range(args.repeats):
+            for workers in args.workers:
+                runs[workers].append(run_crawl(site.path, workers, workdir))
+                print(f"{workers} worker(s): {runs[workers][-1].pages_per_s:.1f} pages/s", flush=True)
+        crawls = {workers: median_run(figures) for workers, figures in runs.items()}
     results = verdicts(bare, crawls)
     cpus = os.cpu_count()
     command = "python -m bench.crawl " + " ".join(argv if argv is not None else sys.argv[1:])
@@ -284,7 +310,8 @@ def main(argv: list[str] | None = None) -> int:
             f"{bare.mean_kb:.0f} kB on average (fixture pages, new stories, page chrome: bench/pages.py; "
             f"`{command.strip()}`, {cpus} CPUs; load = 1/5/15-min load average when the row started). "
             "Crawl rows: `scrapy crawl kazinform -s KZNEWS_REPLAY=...` into SQLite, timed from storage open "
-            "to close; CPU includes the workers (the crawl process alone in brackets):",
+            f"to close, the median of {args.repeats} runs per worker count (interleaved); CPU includes the "
+            "workers (the crawl process alone in brackets):",
             "",
             table([bare, *crawls.values()]),
             "",
