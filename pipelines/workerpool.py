@@ -39,7 +39,7 @@ STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
 TASKS_PER_WORKER = 2
 """Tasks written to a worker ahead of its answers: the next page waits in its socket when one is done."""
 CLOSE_TIMEOUT_S = 10.0
-"""How long ``close`` waits for a worker to exit on its own before terminating it."""
+"""How long ``close`` waits for a worker to exit on its own before killing it."""
 
 
 class WorkerCrashed(RuntimeError):
@@ -128,7 +128,7 @@ class WorkerPool:
 
     async def close(self) -> None:
         """Refuse new tasks, let the workers finish the submitted ones, end their input and wait for them to
-        exit (terminated after CLOSE_TIMEOUT_S)."""
+        exit (killed after CLOSE_TIMEOUT_S)."""
         self.closing = True
         if self.outstanding:
             await asyncio.wait(set(self.outstanding))
@@ -141,7 +141,7 @@ class WorkerPool:
             while worker.process.is_alive() and time.monotonic() < deadline:
                 await asyncio.sleep(0.02)
             if worker.process.is_alive():
-                logger.warning("worker %s did not exit; terminating it", worker.process.pid)
+                logger.warning("worker %s did not exit; killing it", worker.process.pid)
             _end(worker.process)
         self._fail_queued(BrokenPool("the worker pool closed before this task ran"))
         self.workers.clear()
@@ -238,9 +238,10 @@ def _settle(future: asyncio.Future[Any], frame: bytes) -> None:
 
 
 def _end(process: BaseProcess) -> int | None:
-    """Reap ``process`` (terminated first if it still runs: its answers ended, it is of no use); exit code."""
+    """Reap ``process`` (killed first if it still runs: its answers ended, it is of no use; it ignores
+    SIGTERM, see serve()); its exit code."""
     if process.is_alive():
-        process.terminate()
+        process.kill()
     process.join(CLOSE_TIMEOUT_S)
     return process.exitcode
 

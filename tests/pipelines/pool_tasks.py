@@ -44,3 +44,9 @@ def first_kb(data: bytes) -> bytes:
 
 def niceness() -> int:
     return os.nice(0)
+
+
+def stubborn() -> None:
+    """A process that ignores SIGTERM, as a worker does."""
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    time.sleep(60)

@@ -1,13 +1,15 @@
 import asyncio
+import multiprocessing
 import os
 import subprocess
 import sys
 import textwrap
+import time
 
 import psutil
 import pytest
 
-from pipelines.workerpool import BrokenPool, RemoteTraceback, WorkerCrashed, WorkerPool
+from pipelines.workerpool import BrokenPool, RemoteTraceback, WorkerCrashed, WorkerPool, _end
 from tests.pipelines import pool_tasks
 
 
@@ -141,3 +143,12 @@ def test_workers_exit_when_the_parent_is_killed(tmp_path):
     parent.wait()
     _, alive = psutil.wait_procs(workers, timeout=10)
     assert not alive
+
+
+def test_a_worker_that_must_go_is_killed_not_asked():
+    process = multiprocessing.get_context("spawn").Process(target=pool_tasks.stubborn, daemon=True)
+    process.start()
+    time.sleep(0.5)  # its SIGTERM handler is set
+    began = time.monotonic()
+    assert _end(process) == -9
+    assert time.monotonic() - began < 2
