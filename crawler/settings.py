@@ -86,7 +86,7 @@ STATS_CLASS = "crawler.stats.KznewsStatsCollector"  # Scrapy's, minus a per-call
 FEED_EXPORT_ENCODING = "utf-8"
 # Scrapy checks each callback's source for `return value` in a generator, caching by the bound method,
 # which dies with its request: the source was re-read and re-parsed every few hundred pages (profile).
-# Our callbacks return nothing (ruff's checks cover the code); the check is a development aid.
+# A development aid: our callbacks are generators with bare returns only.
 WARN_ON_GENERATOR_RETURN_VALUE = False
 LOG_LEVEL = "INFO"
 LOG_FORMATTER = "crawler.logformatter.QuietLogFormatter"  # no per-page DEBUG records below LOG_LEVEL
