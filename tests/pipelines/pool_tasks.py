@@ -38,10 +38,6 @@ def broken_initializer() -> None:
     raise SystemExit(3)
 
 
-def first_kb(data: bytes) -> bytes:
-    return data[:3000]
-
-
 def niceness() -> int:
     return os.nice(0)
 
