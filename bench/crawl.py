@@ -30,7 +30,7 @@ from pathlib import Path
 import psutil
 
 from bench.pages import write_site
-from crawler.fixtures import FIXTURE_NOW
+from crawler.fixturesite import FIXTURE_NOW
 
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"

@@ -21,14 +21,14 @@ from xml.sax.saxutils import escape
 
 import lxml.html
 
-from crawler.fixtures import DEFAULT_MANIFEST, FIXTURE_NOW, load_manifest
+from crawler.fixturesite import FIXTURE_NOW, load_manifest
 from crawler.profiles import PROFILES
 from crawler.warcstore import write_archive
 from pipelines.article import Article, RawPage
 from pipelines.core import clean_page
 
 SITE = "kazinform"  # one spider crawls one profile; Kazinform has all four editions
-EXPECTED_PATH = Path(DEFAULT_MANIFEST).parent / "expected.json"
+EXPECTED_PATH = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "expected.json"
 PARAGRAPHS = (3, 10)  # body paragraphs per page: fixture articles have 3-7, real ones up to ~15
 SENTENCES = (1, 3)  # sentences per paragraph
 TITLE_WORDS = (5, 10)

@@ -6,7 +6,7 @@ import logging
 import os
 from pathlib import Path
 
-from crawler.fixtures import DEFAULT_MANIFEST, pack_fixture_site
+from crawler.fixturesite import DEFAULT_MANIFEST, pack_fixture_site
 
 DEMO_ARCHIVE = Path("data/replay/fixture-site.warc.gz")
 

@@ -14,7 +14,7 @@ from sqlalchemy import Engine, make_url
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from crawler.argtypes import aware_datetime
+from crawler.cli.options import aware_datetime
 from crawler.drift import Alert, Share, SiteHealth, article_share, check_site, per_day, rejected_share
 from crawler.profiles import rules_for
 from db import health

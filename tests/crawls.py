@@ -17,17 +17,16 @@ from typing import Any
 
 from sqlalchemy import select
 
-from crawler.fixtures import DEFAULT_MANIFEST, FIXTURE_NOW
+from crawler.fixturesite import FIXTURE_NOW
 from db.convert import record_to_article
 from db.engine import make_engine, make_sessionmaker
 from db.models import ArticleRecord, ArticleVersion, CrawlRun
 from db.repository import iter_articles
 from pipelines.article import Article
+from tests.fixture_data import EXPECTED_PATH
 
 ROOT = Path(__file__).resolve().parent.parent
-EXPECTED: dict[str, dict[str, Any]] = json.loads(
-    (Path(DEFAULT_MANIFEST).parent / "expected.json").read_text(encoding="utf-8")
-)
+EXPECTED: dict[str, dict[str, Any]] = json.loads(EXPECTED_PATH.read_text(encoding="utf-8"))
 """Per fixture article URL: its expected fields (see tests/test_fixture_articles.py)."""
 FIELDS = ("site", "edition", "title", "lang", "script", "author", "section", "tags", "dateline",
           "source_credit", "lead")  # fmt: skip

@@ -15,7 +15,7 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
-from crawler.fixtures import DEFAULT_MANIFEST, FixturePage, load_manifest
+from crawler.fixturesite import DEFAULT_MANIFEST, FixturePage, load_manifest
 
 
 def index_by_path(pages: dict[str, FixturePage]) -> dict[str, FixturePage]:

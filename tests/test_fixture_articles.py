@@ -1,17 +1,15 @@
 """Every saved article page of the fixture site through clean_page, field by field against expected.json."""
 
-import json
 from datetime import datetime
-from pathlib import Path
 
 import pytest
 
-from crawler.fixtures import DEFAULT_MANIFEST, FIXTURE_NOW, load_manifest
+from crawler.fixturesite import FIXTURE_NOW, load_manifest
 from crawler.profiles import profile_for_url
 from pipelines.article import Article, RawPage
 from pipelines.core import clean_page
+from tests.fixture_data import EXPECTED
 
-EXPECTED = json.loads((Path(DEFAULT_MANIFEST).parent / "expected.json").read_text(encoding="utf-8"))
 FIELDS = ("title", "lang", "script", "author", "section", "tags", "dateline", "source_credit", "lead")
 
 

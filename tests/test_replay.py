@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from sqlalchemy import make_url
 
-from crawler.fixtures import DEFAULT_MANIFEST, FIXTURE_NOW, load_manifest, pack_fixture_site
+from crawler.fixturesite import DEFAULT_MANIFEST, FIXTURE_NOW, load_manifest, pack_fixture_site
 from crawler.warcstore import write_archive
 from db.engine import make_engine
 from tests.crawls import EXPECTED, crawl, expected_urls, mismatches, read_store

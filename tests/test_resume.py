@@ -16,14 +16,15 @@ from urllib.parse import urlsplit
 import pytest
 from scrapy.utils.request import request_from_dict
 
-from crawler.fixtures import DEFAULT_MANIFEST, load_manifest
+from crawler.fixturesite import DEFAULT_MANIFEST, load_manifest
 from crawler.profiles import PROFILES
 from tests.crawler.test_incremental import crawl_stats
 from tests.crawler.test_spiders import PAGES, fixture_response, make_spider
 from tests.crawls import ROOT, crawl_command
+from tests.fixture_data import EXPECTED_PATH
 from tests.mockserver import FixtureHandler, FixtureServer
 
-EXPECTED = json.loads((ROOT / "tests/fixtures/sites/expected.json").read_text("utf-8"))
+EXPECTED = json.loads(EXPECTED_PATH.read_text("utf-8"))
 KILL_AFTER = 3  # articles stored before the first run is killed
 REDIRECT_TARGET = "https://www.inform.kz/kz/turkistan-oblysynda-makta-zhinau-nauqany-ayaqtaluga-zhaqyn-3f9b12"
 

@@ -13,7 +13,7 @@ from urllib.request import urlopen
 
 import pytest
 
-from crawler.fixtures import DEFAULT_MANIFEST, load_manifest
+from crawler.fixturesite import DEFAULT_MANIFEST, load_manifest
 
 ROOT = Path(__file__).resolve().parents[2]
 

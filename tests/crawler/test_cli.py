@@ -13,8 +13,8 @@ from crawler.cli import main
 REPO = Path(__file__).resolve().parents[2]
 SEED_002 = next((REPO / "seeds").glob("002_*.txt"))
 SEED_004 = next((REPO / "seeds").glob("004_*.txt"))
-KK_PAGE = REPO / "tests/fixtures/sites/kazinform/kk_2026_04_27_astanada-zhana-mektep.html"
-CP1251_PAGE = REPO / "tests/fixtures/sites/kazinform/ru_2026_04_26_kostanay-vesenniy-sev.cp1251.html"
+KK_PAGE = REPO / "crawler/fixture_site/kazinform/kk_2026_04_27_astanada-zhana-mektep.html"
+CP1251_PAGE = REPO / "crawler/fixture_site/kazinform/ru_2026_04_26_kostanay-vesenniy-sev.cp1251.html"
 REQUIRED = {
     "source", "url", "canonical_url", "site", "lang", "script", "title", "text", "lead", "published_at",
     "modified_at", "date_source", "author", "tags", "section", "dateline", "source_credit", "translations",

@@ -19,7 +19,7 @@ from twisted.internet.task import Clock
 
 from crawler import distributed
 from crawler.distributed import RedisScheduler, dumps, loads
-from crawler.fixtures import FIXTURE_NOW, load_manifest
+from crawler.fixturesite import FIXTURE_NOW, load_manifest
 from crawler.profiles import PROFILES
 from crawler.profiles.schema import Sitemap
 from crawler.spiders.sites import SPIDERS
@@ -28,6 +28,7 @@ from db.migrate import ensure_schema
 from db.repository import upsert_articles
 from pipelines.article import Article
 from tests.crawler.conftest import ROOT
+from tests.fixture_data import EXPECTED_PATH
 from tests.mockserver import index_by_path
 from tests.services import require_postgres_url, require_redis_url
 
@@ -310,7 +311,7 @@ def test_two_crawler_processes_fetch_each_page_once_and_store_each_article_once(
     assert min(dequeued) >= 1 and sum(dequeued) == total - robots_middleware, dequeued
 
     # Every expected article stored once, by one worker: none written twice.
-    expected = json.loads((ROOT / "tests/fixtures/sites/expected.json").read_text("utf-8"))
+    expected = json.loads(EXPECTED_PATH.read_text("utf-8"))
     kazinform = {url for url, fields in expected.items() if fields["site"] == "kazinform"}
     engine = make_engine(pg_schema_url)
     try:

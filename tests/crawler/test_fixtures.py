@@ -3,7 +3,8 @@ import json
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
-from crawler.fixtures import DEFAULT_MANIFEST, load_manifest, main, pack_fixture_site
+from crawler.fixturesite import DEFAULT_MANIFEST, load_manifest, pack_fixture_site
+from tests.pack_fixtures import main
 
 
 def test_manifest_pages_have_bodies_and_content_types():

@@ -17,7 +17,7 @@ import pytest
 from scrapy.settings import Settings
 
 from crawler.extensions.progress import ProgressBoard, progress_line
-from crawler.fixtures import DEFAULT_MANIFEST, pack_fixture_site
+from crawler.fixturesite import DEFAULT_MANIFEST, pack_fixture_site
 from crawler.harvest import (
     _child_arguments,
     _live_runs,
@@ -34,9 +34,10 @@ from db.migrate import open_database
 from db.models import CrawlRun
 from db.repository import STALE_RUN_REASON, fail_stale_runs, run_counters, run_outcome, start_run
 from pipelines.scrapy_adapters import owner_alive, run_owner
+from tests.fixture_data import EXPECTED_PATH
 
 ROOT = Path(__file__).resolve().parents[2]
-EXPECTED = json.loads((DEFAULT_MANIFEST.parent / "expected.json").read_text(encoding="utf-8"))
+EXPECTED = json.loads(EXPECTED_PATH.read_text(encoding="utf-8"))
 NOW = datetime(2026, 4, 28, 20, 0, tzinfo=UTC)  # 2026-04-29 01:00 in Almaty
 # Loopback crawls at a fixed pace (DOWNLOAD_DELAY per host, set by each test) and short retry waits.
 LIVE = {"AUTOTHROTTLE_ENABLED": "False", "DOWNLOAD_DELAY_JITTER": "0", "KZNEWS_RETRY_BACKOFF_MAX": "1"}

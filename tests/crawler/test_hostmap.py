@@ -9,7 +9,8 @@ from scrapy.http import HtmlResponse, Request
 from scrapy.utils.test import get_crawler
 
 from crawler.middlewares.hostmap import HostMapMiddleware, map_url
-from tests.crawls import ROOT, crawl
+from tests.crawls import crawl
+from tests.fixture_data import EXPECTED_PATH
 
 MIRROR = "http://127.0.0.1:8123/www.inform.kz"
 HOST_MAP = {"https://www.inform.kz": MIRROR}
@@ -97,7 +98,7 @@ def test_real_crawl_through_the_mirror(fresh_mockserver, tmp_path):
         logs[site] = result.stderr
     served = mockserver.log()[before:]
     scraped = {u for log in logs.values() for u in re.findall(r"Scraped from <200 (\S+)>", log)}
-    expected = json.loads((ROOT / "tests/fixtures/sites/expected.json").read_text("utf-8"))
+    expected = json.loads(EXPECTED_PATH.read_text("utf-8"))
     assert scraped == set(expected)
     assert not any("/press_releases/" in path for path in served)  # robots.txt Disallow
     assert "Forbidden by robots.txt" in logs["tengrinews"]

@@ -12,7 +12,7 @@ import pytest
 from scrapy.http import Request
 from scrapy.utils.test import get_crawler
 
-from crawler.fixtures import DEFAULT_MANIFEST, FIXTURE_NOW, pack_fixture_site
+from crawler.fixturesite import DEFAULT_MANIFEST, FIXTURE_NOW, pack_fixture_site
 from crawler.incremental import STAT_KNOWN, STAT_LASTMOD, IncrementalFilter
 from crawler.spiders.discovery import Candidate
 from crawler.spiders.sites import SPIDERS

@@ -1,17 +1,15 @@
 import json
 from dataclasses import replace
-from pathlib import Path
 
 import pytest
 
-from crawler.fixtures import load_manifest
+from crawler.fixturesite import load_manifest
 from crawler.profiles import PROFILES, build_registry, profile_for_url, render_sites_table, rules_for
 from crawler.profiles.schema import Edition, Listing, Rss, Sitemap, SiteProfile
 from pipelines.options import DEFAULT_RULES
+from tests.fixture_data import EXPECTED_PATH
 
-EXPECTED = json.loads(
-    (Path(__file__).resolve().parents[1] / "fixtures" / "sites" / "expected.json").read_text(encoding="utf-8")
-)
+EXPECTED = json.loads(EXPECTED_PATH.read_text(encoding="utf-8"))
 MANIFEST = load_manifest()
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from crawler import profiles
-from crawler.fixtures import DEFAULT_MANIFEST, pack_fixture_site
+from crawler.fixturesite import DEFAULT_MANIFEST, pack_fixture_site
 from crawler.reprocess import ArchiveIndex, add_reprocess_arguments, reprocess, run_reprocess, since_datetime
 from db.engine import make_engine
 from pipelines.article import EXTRACTOR_VERSION

@@ -10,7 +10,7 @@ from scrapy.settings import Settings
 from scrapy.spiderloader import SpiderLoader
 from scrapy.utils.test import get_crawler
 
-from crawler.fixtures import FIXTURE_NOW, load_manifest
+from crawler.fixturesite import FIXTURE_NOW, load_manifest
 from crawler.profiles import PROFILES
 from crawler.profiles.schema import Listing, Rss, Sitemap
 from crawler.spiders.discovery import normalize_url, parse_card_date, repair_loc
@@ -18,6 +18,7 @@ from crawler.spiders.sites import SPIDERS
 from pipelines.article import RawPage
 from pipelines.options import DEFAULT_OPTIONS
 from pipelines.scrapy_adapters import CleaningPipeline
+from tests.fixture_data import EXPECTED_PATH
 
 PAGES = load_manifest()
 SETTINGS = {"ITEM_PIPELINES": {}, "KZNEWS_HOST_MAP": {}}
@@ -335,9 +336,8 @@ class TestDiscoveryCoverage:
     @pytest.mark.parametrize("site", sorted(PROFILES))
     def test_every_fixture_article_is_discovered_and_all_three_sources_are_needed(self, site):
         import json
-        from pathlib import Path
 
-        expected = json.loads((Path(__file__).parents[1] / "fixtures/sites/expected.json").read_text("utf-8"))
+        expected = json.loads(EXPECTED_PATH.read_text("utf-8"))
         wanted = {u for u, e in expected.items() if e["site"] == site}
         found = discover_all(site)
         assert wanted <= set(found)

@@ -1,6 +1,6 @@
 import pytest
 
-from crawler.fixtures import load_manifest
+from crawler.fixturesite import load_manifest
 from pipelines.blockpage import SHORT_BODY_BYTES, detect_block_page
 
 PAGES = load_manifest()

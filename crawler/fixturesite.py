@@ -1,17 +1,16 @@
-"""The fixture site (tests/fixtures/sites): read its manifest, and pack it into a WARC for replay runs."""
+"""The saved fixture site, shipped as package data (the demo's input, the tests' site): its manifest, and
+packing it into a WARC for replay runs."""
 
 from __future__ import annotations
 
-import argparse
 import json
-import sys
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 from crawler.warcstore import write_archive
 
-DEFAULT_MANIFEST = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "sites" / "manifest.json"
+DEFAULT_MANIFEST = Path(__file__).resolve().parent / "fixture_site" / "manifest.json"
 FIXTURE_NOW = datetime.fromisoformat("2026-04-28T12:00:00+05:00")
 """The moment the fixture site was "saved": listing cards saying Сегодня / Вчера are relative to it."""
 
@@ -76,18 +75,3 @@ def pack_fixture_site(
     pages = load_manifest(manifest_path)
     entries = [(p.url, p.status, p.response_headers(), p.body, fetched_at) for p in pages.values()]
     return write_archive(out_path, entries)
-
-
-def main(argv: list[str] | None = None) -> int:
-    """``python -m crawler.fixtures OUT.warc.gz [--manifest PATH]``."""
-    parser = argparse.ArgumentParser(prog="python -m crawler.fixtures", description=__doc__)
-    parser.add_argument("out", help="the .warc.gz to write")
-    parser.add_argument("--manifest", default=str(DEFAULT_MANIFEST), help="fixture manifest.json")
-    args = parser.parse_args(argv)
-    offsets = pack_fixture_site(args.manifest, args.out)
-    print(f"{args.out}: {len(offsets)} records")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

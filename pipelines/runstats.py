@@ -1,0 +1,210 @@
+"""Run accounting: the one owner of crawl stat keys, the run outcome, the run counters and liveness checks.
+
+Every component counts through the names and key builders here, and everything that reads a crawl's stats
+(the run summary, the harvest table, the progress line, the crawl_runs row) reads them through
+:func:`run_counters` and :func:`run_outcome`: one interpretation of one stats dict. No Scrapy import: a
+stats dict is a plain mapping, and the database layer only stores what it is given.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+# --- Scrapy's own keys that kznews reads ----------------------------------------------------------------
+FINISH_REASON = "finish_reason"
+ELAPSED_SECONDS = "elapsed_time_seconds"
+RESPONSES = "response_received_count"
+RESPONSE_BYTES = "downloader/response_bytes"
+DOWNLOAD_ERRORS = "downloader/exception_count"  # refused, timed out, DNS: no HTTP answer at all
+STATUS_PREFIX = "downloader/response_status_count/"
+DUPEFILTER_FILTERED = "dupefilter/filtered"
+REDIS_ENQUEUED = "scheduler/enqueued/redis"
+REDIS_DEQUEUED = "scheduler/dequeued/redis"
+
+# --- kznews keys ----------------------------------------------------------------------------------------
+PREFIX = "kznews/"
+ARTICLE_PAGES = "kznews/article_pages"  # article URLs answered with 200
+CLEANED = "kznews/cleaned"  # pages cleaned into articles
+STORED = "kznews/stored"  # new articles written
+UPDATED = "kznews/updated"  # stored articles whose text changed (a version kept)
+UNCHANGED = "kznews/unchanged"
+STORAGE_ERRORS = "kznews/storage_errors"  # batches that could not be written
+STORAGE_LOST = "kznews/storage_lost"  # articles in those batches
+WORKER_CRASHES = "kznews/worker_crashes"
+BLOCKED = "kznews/blocked"  # anti-bot challenge pages, whoever recognised them
+DROPPED_PREFIX = "kznews/dropped/"
+SKIPPED_KNOWN = "kznews/skipped/known"  # stored URLs not fetched again
+REFETCH_LASTMOD = "kznews/refetch/lastmod"
+LOOKUP_ERRORS = "kznews/incremental/lookup_errors"
+RETRY_WAITED_SECONDS = "kznews/retry/waited_seconds"
+HOSTMAP_MIRRORED = "kznews/hostmap/mirrored"
+WARC_REPLAY_HIT = "warc/replay_hit"
+WARC_REPLAY_MISS = "warc/replay_miss"
+WARC_RECORD = "warc/record"
+WARC_STORE_ERROR = "warc/store_error"
+
+FAILED_REASON = "failed_reason"
+"""Not a counter: why a run counts as failed, added to the stats stored with it."""
+
+
+def dropped(reason: str) -> str:
+    """A page not stored, by reason (``http_status``, ``too_short``, ``worker_crashed``, ...)."""
+    return f"{DROPPED_PREFIX}{reason}"
+
+
+def stored_in(edition: str) -> str:
+    """New articles of one edition."""
+    return f"{STORED}/{edition}"
+
+
+def blocked_on(url: str) -> str:
+    """Challenge pages of the URL's host."""
+    return f"{BLOCKED}/{urlsplit(url).hostname or '?'}"
+
+
+def skipped(reason: str) -> str:
+    """A discovered URL not requested (``not_article``, ``edition``, ``out_of_window``, ``old_sitemap``)."""
+    return f"{PREFIX}skipped/{reason}"
+
+
+def discovered(via: str) -> str:
+    """Article URLs requested, by the source that named them (``sitemap``, ``rss``, ``listing``)."""
+    return f"{PREFIX}discovered/{via}"
+
+
+def listing_stop(why: str) -> str:
+    """Why a listing's pagination stopped (``old``, ``nothing_new``, ``max_pages``)."""
+    return f"{PREFIX}listing_stop/{why}"
+
+
+def offsite(url: str) -> str:
+    """Links to another site, by host."""
+    return f"{PREFIX}offsite/{urlsplit(url).hostname or '?'}"
+
+
+# --- reading a run's stats ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class RunCounters:
+    """The figures of one run, as the crawl_runs row, the summaries and the progress line show them."""
+
+    pages: int = 0  # responses received
+    article_pages: int = 0
+    cleaned: int = 0
+    known: int = 0  # stored URLs not fetched again
+    stored: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    stored_by_edition: dict[str, int] = field(default_factory=dict)
+    dropped: dict[str, int] = field(default_factory=dict)
+    http_errors: int = 0  # responses with status >= 400 plus downloads that got no answer
+    blocked: int = 0
+    bytes: int = 0
+    elapsed_seconds: float = 0.0
+
+    def columns(self) -> dict[str, Any]:
+        """The crawl_runs counter columns."""
+        return {
+            "stored": self.stored,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "dropped": dict(self.dropped),
+            "http_errors": self.http_errors,
+            "blocked": self.blocked,
+            "bytes": self.bytes,
+        }
+
+
+def run_counters(stats: Mapping[str, Any]) -> RunCounters:
+    """Read a run's counters from its Scrapy stats."""
+    http_errors = sum(
+        int(value)
+        for key, value in stats.items()
+        if key.startswith(STATUS_PREFIX)
+        and key.removeprefix(STATUS_PREFIX).isdigit()
+        and int(key.removeprefix(STATUS_PREFIX)) >= 400
+    )
+    return RunCounters(
+        pages=int(stats.get(RESPONSES, 0)),
+        article_pages=int(stats.get(ARTICLE_PAGES, 0)),
+        cleaned=int(stats.get(CLEANED, 0)),
+        known=int(stats.get(SKIPPED_KNOWN, 0)),
+        stored=int(stats.get(STORED, 0)),
+        updated=int(stats.get(UPDATED, 0)),
+        unchanged=int(stats.get(UNCHANGED, 0)),
+        stored_by_edition=_by_suffix(stats, f"{STORED}/"),
+        dropped=_by_suffix(stats, DROPPED_PREFIX),
+        http_errors=http_errors + int(stats.get(DOWNLOAD_ERRORS, 0)),
+        blocked=int(stats.get(BLOCKED, 0)),
+        bytes=int(stats.get(RESPONSE_BYTES, 0)),
+        elapsed_seconds=float(stats.get(ELAPSED_SECONDS, 0)),
+    )
+
+
+def run_outcome(stats: Mapping[str, Any]) -> tuple[str, str | None]:
+    """How a run ended, from its Scrapy stats: ("finished", None) or ("failed", why).
+
+    Failed: any ``finish_reason`` but "finished" (shutdown, cancelled, closespider_*); a batch that could not
+    be written; or no response at all while requests failed (site down, DNS gone).
+    """
+    finish_reason = stats.get(FINISH_REASON)
+    if finish_reason != "finished":
+        return "failed", f"finish_reason {finish_reason or 'missing'}"
+    if storage_errors := int(stats.get(STORAGE_ERRORS, 0)):
+        return "failed", f"{storage_errors} batch(es) could not be stored"
+    download_errors = int(stats.get(DOWNLOAD_ERRORS, 0))
+    if download_errors and not int(stats.get(RESPONSES, 0)):
+        return "failed", f"no response from the site ({download_errors} download errors)"
+    return "finished", None
+
+
+def blocked_by_host(stats: Mapping[str, Any]) -> Counter[str]:
+    """The challenge pages a crawl's stats count per host."""
+    return Counter(_by_suffix(stats, f"{BLOCKED}/"))
+
+
+def _by_suffix(stats: Mapping[str, Any], prefix: str) -> dict[str, int]:
+    return {k.removeprefix(prefix): int(v) for k, v in sorted(stats.items()) if k.startswith(prefix)}
+
+
+# --- who runs a crawl -----------------------------------------------------------------------------------
+
+
+def run_owner() -> dict[str, Any]:
+    """This process as the owner of a crawl run: host, pid and the pid's start time (against pid reuse)."""
+    return {"host": socket.gethostname(), "pid": os.getpid(), "pid_started": _process_started(os.getpid())}
+
+
+def owner_alive(owner: Mapping[str, Any]) -> bool:
+    """True when the process named by a running run's owner (see :func:`run_owner`) is still running here.
+
+    A run started on another host cannot be checked and counts as dead: one harvester per site at a time.
+    """
+    pid = owner.get("pid")
+    if owner.get("host") != socket.gethostname() or not isinstance(pid, int):
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process: it exists
+        pass
+    started = _process_started(pid)
+    return started is None or owner.get("pid_started") in (None, started)
+
+
+def _process_started(pid: int) -> int | None:
+    """The process's start time in clock ticks after boot (Linux /proc); None where there is no /proc."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as file:
+            stat = file.read()
+    except OSError:
+        return None
+    return int(stat.rsplit(")", 1)[1].split()[19])  # field 22; the command name may hold spaces
