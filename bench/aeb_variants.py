@@ -17,7 +17,8 @@ import pipelines.extract as extract_module
 from bench.aeb import corpus_scores, load_pages, shingle_match
 from bench.quality_gate import TextExtractor, timing
 from pipelines.extract import extract_body
-from pipelines.structured import parse_html, read_metadata
+from pipelines.htmlpage import parse_html
+from pipelines.structured import read_metadata
 
 # each check of extract_body switched off by a module constant that makes it never fire
 NO_FALLBACK = {"FALLBACK_MAX_CHARS": 0}

@@ -17,7 +17,7 @@ from pathlib import Path
 from bench.aeb import corpus_scores, load_pages, shingle_match
 from pipelines.boilerplate import clean_paragraphs
 from pipelines.extract import extract_body
-from pipelines.structured import parse_html
+from pipelines.htmlpage import parse_html
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = Path("/work/shared/research/html/_text_samples/ainews_extracted_articles_2025-08_sample.jsonl")

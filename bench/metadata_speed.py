@@ -12,7 +12,8 @@ import sys
 import time
 from pathlib import Path
 
-from pipelines.structured import decode_html, parse_html, read_metadata
+from pipelines.htmlpage import decode_html, parse_html
+from pipelines.structured import read_metadata
 
 AEB_HTML = Path("/work/shared/bench/aeb/html")
 FIELDS = ("title", "published", "author", "canonical_url", "lang_hint", "tags", "site_name", "json_ld_body")

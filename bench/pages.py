@@ -9,7 +9,6 @@ The archive holds robots.txt and news sitemaps linking every page, so the spider
 
 from __future__ import annotations
 
-import json
 import random
 import re
 import sys
@@ -23,12 +22,12 @@ import lxml.html
 
 from crawler.fixturesite import FIXTURE_NOW, load_manifest
 from crawler.profiles import PROFILES
-from crawler.warcstore import write_archive
+from crawler.warcwriter import write_archive
 from pipelines.article import Article, RawPage
 from pipelines.core import clean_page
+from tests.fixture_data import EXPECTED
 
 SITE = "kazinform"  # one spider crawls one profile; Kazinform has all four editions
-EXPECTED_PATH = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "expected.json"
 PARAGRAPHS = (3, 10)  # body paragraphs per page: fixture articles have 3-7, real ones up to ~15
 SENTENCES = (1, 3)  # sentences per paragraph
 TITLE_WORDS = (5, 10)
@@ -88,7 +87,7 @@ def _sentences(article: Article) -> list[str]:
 
 def load_templates() -> list[Template]:
     """The Kazinform fixture articles, each with the sentence pool of its language (both sites' pages)."""
-    expected = json.loads(EXPECTED_PATH.read_text(encoding="utf-8"))
+    expected = EXPECTED
     manifest = load_manifest()
     pools: dict[tuple[str, str], list[str]] = {}
     cleaned = {}

@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 from crawler.fixturesite import DEFAULT_MANIFEST, pack_fixture_site
+from pipelines import runstats
 
 DEMO_ARCHIVE = Path("data/replay/fixture-site.warc.gz")
 
@@ -42,5 +43,6 @@ def run_demo(site: str = "kazinform", database_url: str | None = None, workers: 
     crawler = process.create_crawler(site)
     process.crawl(crawler)
     process.start()
-    logging.getLogger(__name__).debug("demo finished: %s", crawler.stats.get_value("finish_reason"))
-    return 0 if crawler.stats.get_value("finish_reason") == "finished" else 1
+    finish_reason = crawler.stats.get_value(runstats.FINISH_REASON)
+    logging.getLogger(__name__).debug("demo finished: %s", finish_reason)
+    return 0 if finish_reason == "finished" else 1

@@ -1,28 +1,19 @@
-"""`kznews harvest`: crawl the chosen sites together in one Scrapy process, once or every N minutes.
+"""`kznews harvest`, one cycle: plan the sites' crawls and run them together in one Scrapy process.
 
-Every site's crawl is one crawl_runs row, opened and closed by the StoragePipeline; a crawl that cannot even
-start (bad archive path, bad argument) gets a failed row here. With ``--every`` each cycle runs in a fresh
-child process (``python -m crawler.harvest``) rather than as repeated crawls in one reactor: Twisted's reactor
-cannot be restarted, and a fresh process per cycle gives back memory, file descriptors and extraction workers
-every time, which matters for a loop meant to run for years; a cycle that crashes is reported and the loop
-goes on (its rows, left 'running', are marked failed when the site is next opened). SIGINT/SIGTERM to the
-loop is passed on to the running cycle, which finishes its items in flight and stores them (a second signal
-forces it, as in Scrapy); the loop then exits.
+Every site's crawl is one crawl_runs row, opened and closed by the crawl's store; a crawl that cannot even
+start (bad archive path, bad argument) gets a failed row here. All crawls of the cycle share the process's
+one database engine (crawler.store), held here from the first look-up to the end of the last crawl.
 """
 
 from __future__ import annotations
 
-import argparse
 import logging
 import os
 import re
 import signal
-import subprocess
-import sys
-import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -36,7 +27,6 @@ PROGRESS_EXTENSION = "crawler.extensions.progress.ProgressExtension"
 PROGRESS_ORDER = 510  # next to RunSummaryExtension (500); order does not matter between them
 SUMMARY_EXTENSION = "crawler.extensions.summary.RunSummaryExtension"
 ENGINE_POLL_S = 0.1  # how often a signal kept during start-up checks whether Scrapy can take it
-SLEEP_STEP_S = 0.5  # the loop's sleep granularity: how fast it notices a stop signal between cycles
 
 
 def parse_duration(text: str) -> timedelta:
@@ -106,94 +96,9 @@ def plan_jobs(
     return jobs, notes
 
 
-def add_harvest_arguments(parser: argparse.ArgumentParser) -> None:
-    """The options of ``kznews harvest``."""
-    parser.add_argument("sites", nargs="*", metavar="SITE", help=f"default: all ({', '.join(PROFILES)})")
-    parser.add_argument("--every", metavar="DURATION", help="repeat start to start, e.g. 30m, 2h, 1d, 90s")
-    parser.add_argument("--cycles", type=int, metavar="N", help="with --every: stop after N cycles")
-    parser.add_argument("--lang", help="editions, e.g. kk,ru (sites without any of them are skipped)")
-    parser.add_argument("--since", help="YYYY-MM-DD, or a duration before each cycle's start (e.g. 2d)")
-    parser.add_argument("--database-url", help="default: KZNEWS_DATABASE_URL or data/kznews.sqlite3")
-    parser.add_argument("--workers", type=int, help="extraction worker processes (default: CPU count)")
-    parser.add_argument(
-        "-s", "--set", action="append", default=[], metavar="NAME=VALUE", help="a Scrapy setting (repeatable)"
-    )
-
-
-def run_harvest(args: argparse.Namespace) -> int:
-    """Run ``kznews harvest``: one cycle, or cycles ``--every`` DURATION until stopped.
-
-    Returns:
-        0 when every run finished (or the loop was stopped by a signal), 1 when a run failed, 2 for bad usage.
-    """
-    try:
-        plan_jobs(args.sites, args.lang, args.since, datetime.now(UTC))  # fail fast, before any cycle
-        interval = parse_duration(args.every) if args.every else None
-        if args.cycles is not None and (interval is None or args.cycles < 1):
-            raise ValueError("--cycles needs --every and a positive number")
-        if any("=" not in item for item in args.set):
-            raise ValueError("-s takes NAME=VALUE")
-    except ValueError as exc:
-        print(f"kznews harvest: error: {exc}", file=sys.stderr)
-        return 2
-    if interval is None:
-        return harvest_once(args)
-    return harvest_every(args, interval.total_seconds())
-
-
-def harvest_every(args: argparse.Namespace, interval: float) -> int:
-    """Run a cycle in a child process every ``interval`` seconds (start to start) until stopped."""
-    command = [sys.executable, "-m", "crawler.harvest", *_child_arguments(args)]
-    state: dict[str, Any] = {"stop": False, "child": None}
-
-    def on_signal(signum: int, _frame: Any) -> None:
-        state["stop"] = True
-        child = state["child"]
-        if child is not None and child.poll() is None:
-            child.send_signal(signum)  # a second signal forces the cycle to stop, as Scrapy does
-
-    previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
-    cycle = status = 0
-    try:
-        while not state["stop"]:
-            cycle += 1
-            began = time.monotonic()
-            print(
-                f"kznews harvest: cycle {cycle} starts at {datetime.now(UTC):%Y-%m-%d %H:%M:%S} UTC",
-                flush=True,
-            )
-            # Its own session: a terminal's Ctrl-C reaches this loop only, which passes it on exactly once.
-            state["child"] = child = subprocess.Popen(command, start_new_session=True)
-            if state["stop"]:  # the signal came while the child was being started
-                child.send_signal(signal.SIGTERM)
-            status = child.wait()
-            state["child"] = None
-            if status:
-                print(
-                    f"kznews harvest: cycle {cycle} ended with status {status}", file=sys.stderr, flush=True
-                )
-            if args.cycles and cycle >= args.cycles:
-                break
-            while not state["stop"] and (left := began + interval - time.monotonic()) > 0:
-                time.sleep(min(left, SLEEP_STEP_S))
-    finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
-    return 0 if state["stop"] or status == 0 else 1  # a cycle killed by a signal has a negative status
-
-
-def _child_arguments(args: argparse.Namespace) -> list[str]:
-    """The command line of one cycle: the same options without --every / --cycles."""
-    argv = list(args.sites)
-    for option in ("lang", "since", "database_url", "workers"):
-        if getattr(args, option) is not None:
-            argv += [f"--{option.replace('_', '-')}", str(getattr(args, option))]
-    for item in args.set:
-        argv += ["-s", item]
-    return argv
-
-
-def build_settings(args: argparse.Namespace) -> Any:
+def build_settings(
+    database_url: str | None, workers: int | None, overrides: Mapping[str, str], *, progress: bool
+) -> Any:
     """The project settings with the harvest's defaults, then the command line's options on top."""
     from scrapy.utils.project import get_project_settings
 
@@ -204,50 +109,62 @@ def build_settings(args: argparse.Namespace) -> Any:
     # (components are added or removed rather than switched off: a disabled one logs a warning per crawl).
     extensions = dict(settings.getdict("EXTENSIONS"))
     extensions[SUMMARY_EXTENSION] = None
-    if sys.stdout.isatty():
+    if progress:
         extensions[PROGRESS_EXTENSION] = PROGRESS_ORDER
         settings.set("KZNEWS_PROGRESS_ENABLED", True, priority="cmdline")
     settings.set("EXTENSIONS", extensions, priority="cmdline")
-    if args.database_url:
-        settings.set("KZNEWS_DATABASE_URL", args.database_url, priority="cmdline")
-    if args.workers is not None:
-        settings.set("KZNEWS_EXTRACT_WORKERS", args.workers, priority="cmdline")
-    for item in args.set:
-        name, _, value = item.partition("=")
-        settings.set(name.strip(), value, priority="cmdline")
+    if database_url:
+        settings.set("KZNEWS_DATABASE_URL", database_url, priority="cmdline")
+    if workers is not None:
+        settings.set("KZNEWS_EXTRACT_WORKERS", workers, priority="cmdline")
+    for name, value in overrides.items():
+        settings.set(name, value, priority="cmdline")
     return settings
 
 
-def harvest_once(args: argparse.Namespace) -> int:
-    """One cycle in this process: every job's crawler in one CrawlerProcess, then the summary table."""
+def harvest_once(jobs: Sequence[Job], notes: Sequence[str], settings: Any) -> int:
+    """One cycle in this process: every job's crawler in one CrawlerProcess, then the summary table.
+
+    Returns:
+        0 when every run finished, 1 when one failed.
+    """
     from scrapy.crawler import CrawlerProcess
 
-    from crawler.extensions.summary import format_summary
-    from db.repository import run_outcome
+    from crawler.runview import format_summary, format_table
+    from crawler.store import StoreUnavailable, acquire, release
+    from pipelines.runstats import FINISH_REASON, run_outcome
 
-    jobs, notes = plan_jobs(args.sites, args.lang, args.since, datetime.now(UTC))
-    settings = build_settings(args)
-    busy = _live_runs(settings, [job.site for job in jobs])
-    notes += [f"{site}: skipped, still being harvested by {who}" for site, who in busy.items()]
-    jobs = [job for job in jobs if job.site not in busy]
-    for note in notes:
-        print(f"kznews harvest: {note}", flush=True)
-    if not jobs:
-        return 0
-    process = CrawlerProcess(settings)
-    arm = _stop_on_early_signals(process)  # run rows are opened below, before Scrapy listens for signals
-    crawlers, start_errors = {}, {}
-    for job in jobs:
-        crawler = crawlers[job.site] = process.create_crawler(job.site)
-        deferred = process.crawl(crawler, **job.kwargs)
-        deferred.addErrback(_start_failed, job.site, crawler, settings, start_errors)
-    arm()
-    process.start()
+    database = None
+    if settings.getbool("KZNEWS_STORAGE_ENABLED", True):
+        try:  # held for the whole cycle: every crawl of it shares this one engine
+            database = acquire(settings.get("KZNEWS_DATABASE_URL"))
+        except StoreUnavailable as exc:  # each crawl reports it as its own failed run
+            logger.warning("database unavailable: %s", exc)
+    try:
+        busy = _live_runs(database, [job.site for job in jobs])
+        notes = [*notes, *(f"{site}: skipped, still being harvested by {who}" for site, who in busy.items())]
+        jobs = [job for job in jobs if job.site not in busy]
+        for note in notes:
+            print(f"kznews harvest: {note}", flush=True)
+        if not jobs:
+            return 0
+        process = CrawlerProcess(settings)
+        arm = _stop_on_early_signals(process)  # run rows are opened below, before Scrapy listens for signals
+        crawlers, start_errors = {}, {}
+        for job in jobs:
+            crawler = crawlers[job.site] = process.create_crawler(job.site)
+            deferred = process.crawl(crawler, **job.kwargs)
+            deferred.addErrback(_start_failed, job.site, crawler, database, start_errors)
+        arm()
+        process.start()
+    finally:
+        if database is not None:
+            release(database)
     results = []
     for site, crawler in crawlers.items():
         stats = dict(crawler.stats.get_stats()) if crawler.stats is not None else {}
         if site in start_errors:
-            stats.setdefault("finish_reason", "not_started")
+            stats.setdefault(FINISH_REASON, "not_started")
             status, why = "failed", start_errors[site]
         else:
             status, why = run_outcome(stats)
@@ -277,12 +194,15 @@ def _stop_on_early_signals(process: Any) -> Callable[[], None]:
         signal.signal(sig, on_signal)
 
     def arm() -> None:
+        from scrapy import signals
         from twisted.internet import reactor, task
+
+        started = _EnginesStarted(process.crawlers, signals.engine_started)
 
         def replay_when_running() -> None:
             if not received:  # Scrapy's handlers are in place by now: nothing more to do
                 poll.stop()
-            elif all(_engine_running(crawler) for crawler in process.crawlers):
+            elif all(crawler in started.crawlers for crawler in process.crawlers):  # failed ones leave it
                 poll.stop()
                 os.kill(os.getpid(), received[0])
 
@@ -293,119 +213,56 @@ def _stop_on_early_signals(process: Any) -> Callable[[], None]:
     return arm
 
 
-def _engine_running(crawler: Any) -> bool:
-    try:
-        return bool(crawler.engine.running)
-    except RuntimeError:  # no engine yet
-        return False
+class _EnginesStarted:
+    """The crawlers whose engine has started (Scrapy's engine_started signal)."""
+
+    def __init__(self, crawlers: Any, engine_started: object) -> None:
+        self.crawlers: set[Any] = set()
+        # Scrapy holds signal receivers weakly: the receivers live as long as this object.
+        self.receivers = []
+        for crawler in list(crawlers):
+            self.receivers.append(receiver := self._receiver(crawler))
+            crawler.signals.connect(receiver, signal=engine_started)
+
+    def _receiver(self, crawler: Any) -> Callable[[], None]:
+        return lambda: self.crawlers.add(crawler)
 
 
-def _start_failed(failure: Any, site: str, crawler: Any, settings: Any, errors: dict[str, str]) -> None:
+def _start_failed(failure: Any, site: str, crawler: Any, database: Any, errors: dict[str, str]) -> None:
     """Errback of a crawl that failed outside the spider's run (no spider, no engine): record it as failed."""
     error = f"could not start: {failure.type.__name__}: {failure.value}"
     errors[site] = error
     logger.error("%s %s", site, error, exc_info=failure.value)
     stats = crawler.stats.get_stats() if crawler.stats is not None else {}
-    if "start_time" in stats:  # the spider was opened: the StoragePipeline closes its run row
-        return
-    _record_failed_run(settings, site, error)
+    if "start_time" not in stats and database is not None:  # else its store closes the run row
+        database.thread.submit(_record_failed_start, database, site, error)  # done before release()
 
 
-def _record_failed_run(settings: Any, site: str, error: str) -> None:
-    if not settings.getbool("KZNEWS_STORAGE_ENABLED", True):
-        return
-    from db.migrate import open_database
-    from db.repository import STAT_FAILED_REASON, finish_run, start_run
-    from pipelines.scrapy_adapters import run_owner
+def _record_failed_start(database: Any, site: str, error: str) -> None:
+    from db.runs import finish_run, start_run
+    from pipelines import runstats
 
+    stats = {runstats.FINISH_REASON: "not_started", runstats.FAILED_REASON: error}
+    counters = runstats.run_counters(stats).columns()
     try:
-        factory = open_database(settings.get("KZNEWS_DATABASE_URL"))
-        try:
-            with factory.begin() as session:
-                run_id = start_run(session, site, site, owner=run_owner())
-                stats = {"finish_reason": "not_started", STAT_FAILED_REASON: error}
-                finish_run(session, run_id, "failed", stats)
-        finally:
-            factory.kw["bind"].dispose()
+        with database.writer.begin() as session:
+            run_id = start_run(session, site, site, owner=runstats.run_owner())
+            finish_run(session, run_id, "failed", counters, stats)
     except Exception:  # the database is the problem: the error is on stderr already
         logger.exception("could not record the failed start of %s", site)
 
 
-def _live_runs(settings: Any, sites: list[str]) -> dict[str, str]:
+def _live_runs(database: Any, sites: list[str]) -> dict[str, str]:
     """Sites whose last run is still going in a live process on this host (one harvester per site)."""
-    if not settings.getbool("KZNEWS_STORAGE_ENABLED", True):
+    if database is None:
         return {}
-    from db.migrate import open_database
-    from db.repository import running_runs
-    from pipelines.scrapy_adapters import owner_alive
+    from db.runs import running_runs
+    from pipelines.runstats import owner_alive
 
-    try:
-        factory = open_database(settings.get("KZNEWS_DATABASE_URL"))
-    except Exception:  # unreachable now: each crawl reports it as its own failed run
-        return {}
-    try:
-        with factory() as session:
-            return {
-                site: f"run {run.id} (pid {run.stats.get('pid')})"
-                for site in sites
-                for run in running_runs(session, site)
-                if owner_alive(run.stats or {})
-            }
-    finally:
-        factory.kw["bind"].dispose()
-
-
-TABLE_COLUMNS = (
-    "site",
-    "status",
-    "stored",
-    "updated",
-    "unchanged",
-    "dropped",
-    "http errors",
-    "blocked",
-    "time",
-)
-
-
-def format_table(results: Sequence[tuple[str, str, str | None, dict[str, Any]]]) -> str:
-    """One row per site (counters as in crawl_runs), then dropped-by-reason and failure notes.
-
-    Args:
-        results: (site, status, why it failed or None, the crawl's Scrapy stats) per site.
-    """
-    from db.repository import run_counters
-
-    rows, notes = [TABLE_COLUMNS], []
-    for site, status, why, stats in results:
-        counters = run_counters(stats)
-        seconds = int(float(stats.get("elapsed_time_seconds", 0)))
-        elapsed = f"{seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
-        dropped = counters["dropped"]
-        numbers = [counters[k] for k in ("stored", "updated", "unchanged")] + [sum(dropped.values())]
-        numbers += [counters["http_errors"], counters["blocked"]]
-        rows.append((site, status, *map(str, numbers), elapsed))
-        if dropped:
-            notes.append(f"  {site} dropped: " + ", ".join(f"{r} {n}" for r, n in sorted(dropped.items())))
-        if why:
-            notes.append(f"  {site} failed: {why}")
-    widths = [max(len(row[i]) for row in rows) for i in range(len(TABLE_COLUMNS))]
-    lines = [
-        "  ".join(
-            cell.ljust(w) if i < 2 else cell.rjust(w)
-            for i, (cell, w) in enumerate(zip(row, widths, strict=True))
-        )
-        for row in rows
-    ]
-    return "\n".join(["kznews harvest summary", *lines, *notes])
-
-
-def main(argv: list[str] | None = None) -> int:
-    """``python -m crawler.harvest [SITE...] [options]``: ``kznews harvest``, and one cycle of its loop."""
-    parser = argparse.ArgumentParser(prog="kznews harvest", description=__doc__.splitlines()[0])
-    add_harvest_arguments(parser)
-    return run_harvest(parser.parse_args(argv))
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+    with database.reader() as session:
+        return {
+            site: f"run {run.id} (pid {run.stats.get('pid')})"
+            for site in sites
+            for run in running_runs(session, site)
+            if owner_alive(run.stats or {})
+        }

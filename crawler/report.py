@@ -2,23 +2,18 @@
 
 from __future__ import annotations
 
-import argparse
 import statistics
-import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta, timezone
-from pathlib import Path
+from datetime import date, datetime, time, timedelta, timezone
 
 from sqlalchemy import Engine, make_url
-from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from crawler.cli.options import aware_datetime
 from crawler.drift import Alert, Share, SiteHealth, article_share, check_site, per_day, rejected_share
 from crawler.profiles import rules_for
 from db import health
-from db.engine import database_url, make_engine, make_sessionmaker
+from db.engine import database_missing, make_engine
 from db.migrate import current_revision
 from pipelines.junk import match_junk
 from pipelines.options import DEFAULT_RULES, SiteRules
@@ -28,7 +23,7 @@ REPORT_UTC_OFFSET_MINUTES = 300  # Kazakhstan keeps one zone, UTC+05:00 (since 2
 SHORT_BODY_WORDS = 80  # twice CleanOptions.min_words (40): below this a "story" is a lead or a caption
 JUNK_BASELINE_SAMPLE = 300  # newest baseline texts scanned for junk: bounded cost, share within ~±3 points
 REJECTED_REASONS = ("too_short", "empty_body")  # cleaner drops meaning "the body selector found little"
-EXIT_OK, EXIT_ALERT, EXIT_ERROR = 0, 1, 2
+EXIT_OK, EXIT_ALERT = 0, 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -247,58 +242,19 @@ def format_table(sites: Sequence[SiteHealth], now: datetime) -> list[str]:
     ]
 
 
-def _positive(value: str) -> int:
-    if not value.isdigit() or int(value) < 1:
-        raise argparse.ArgumentTypeError(f"not a whole number of days >= 1: {value!r}")
-    return int(value)
+def open_report_database(url: str) -> Engine:
+    """An engine on an existing kznews database (a report never creates or migrates one).
 
-
-def add_report_arguments(parser: argparse.ArgumentParser) -> None:
-    """Options of `kznews report`."""
-    parser.add_argument(
-        "--days", type=_positive, default=1, help="whole days to report on (default 1: yesterday)"
-    )
-    parser.add_argument("--site", action="append", help="only this site (repeatable; default all)")
-    parser.add_argument("--database-url", help="default: KZNEWS_DATABASE_URL or data/kznews.sqlite3")
-    parser.add_argument(
-        "--baseline-days",
-        type=_positive,
-        default=BASELINE_DAYS,
-        help=f"history compared with (default {BASELINE_DAYS})",
-    )
-    parser.add_argument(
-        "--now", type=aware_datetime, help="report as if run at this ISO time with offset (replays, tests)"
-    )
-
-
-def _open(url: str | None) -> Engine:
-    """An engine on an existing kznews database (a report never creates or migrates one)."""
-    parsed = make_url(url or database_url())
-    if parsed.get_backend_name() == "sqlite" and parsed.database and not Path(parsed.database).is_file():
-        raise LookupError(f"no database file at {parsed.database}")  # connecting would create an empty one
-    engine = make_engine(parsed)
+    Raises:
+        LookupError: no database file, or no kznews schema in it.
+    """
+    if database_missing(url):  # connecting would create an empty one
+        raise LookupError(f"no database file at {make_url(url).database}")
+    engine = make_engine(url)
     with engine.connect() as connection:
         if current_revision(connection) is None:
             engine.dispose()
-            raise LookupError(f"no kznews schema in {parsed.render_as_string()} (run `kznews db upgrade`)")
-    return engine
-
-
-def run_report(args: argparse.Namespace) -> int:
-    """Print the report; 0 when healthy, 1 when any alert fired, 2 when the database or a site is missing."""
-    engine = None
-    try:
-        engine = _open(args.database_url)
-        with make_sessionmaker(engine)() as session:
-            now = args.now or datetime.now(UTC)
-            report = build_report(
-                session, now=now, days=args.days, sites=args.site, baseline_days=args.baseline_days
+            raise LookupError(
+                f"no kznews schema in {make_url(url).render_as_string()} (run `kznews db upgrade`)"
             )
-    except (LookupError, OperationalError) as exc:
-        print(f"kznews report: error: {exc}", file=sys.stderr)
-        return EXIT_ERROR
-    finally:
-        if engine is not None:
-            engine.dispose()
-    print(report.text, flush=True)
-    return report.exit_status
+    return engine

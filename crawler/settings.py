@@ -1,5 +1,6 @@
 """Scrapy settings of the kznews project: polite by default; component wiring and our KZNEWS_* settings."""
 
+import os
 from importlib.metadata import PackageNotFoundError, version
 
 try:
@@ -10,6 +11,7 @@ except PackageNotFoundError:  # running from a source checkout that was never pi
 BOT_NAME = "kznews"
 SPIDER_MODULES = ["crawler.spiders.sites"]  # one generated spider per site profile
 NEWSPIDER_MODULE = "crawler.spiders"
+COMMANDS_MODULE = "crawler.commands"  # the project's Scrapy commands
 
 # --- Identity -----------------------------------------------------------------------------------------
 # Who runs the crawl: a URL or e-mail a site operator can reach; put yours in with -s KZNEWS_CONTACT=...
@@ -46,8 +48,6 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.retry.RetryAfterMiddleware": 550,  # the built-in's slot
     # Records raw responses (KZNEWS_ARCHIVE) or replays them (KZNEWS_REPLAY); sees real URLs only.
     "crawler.middlewares.warc.WarcArchiveMiddleware": 950,
-    # Nearest the network: the mirror URL exists only between this middleware and the download handler.
-    "crawler.middlewares.hostmap.HostMapMiddleware": 990,
 }
 # Default components a news crawler does without. Each one costs the crawl process work on every request
 # or response (a replay crawl's main process is the ceiling of two extraction workers: bench/crawl.py).
@@ -73,7 +73,8 @@ ITEM_PIPELINES = {
 }
 # Distributed mode (pip install 'kznews[distributed]'): with KZNEWS_REDIS_URL set (environment or -s),
 # workers share a Redis request queue and dupefilter (crawler/distributed.py); otherwise it does nothing.
-ADDONS = {"crawler.distributed.DistributedAddon": 0}
+# KZNEWS_HOST_MAP (below) downloads through crawler/hostmap.py's handler; without it, Scrapy's own.
+ADDONS = {"crawler.distributed.DistributedAddon": 0, "crawler.hostmap.HostMapAddon": 0}
 
 # --- Runtime --------------------------------------------------------------------------------------------
 # Scrapy starts CONCURRENT_ITEMS asyncio tasks for the output of every response, even a single item: at the
@@ -82,7 +83,6 @@ ADDONS = {"crawler.distributed.DistributedAddon": 0}
 # scraper's 5 MB of responses in flight: dozens of pages queued for the workers); a sitemap's requests are
 # handed to the scheduler one by one anyway.
 CONCURRENT_ITEMS = 1
-STATS_CLASS = "crawler.stats.KznewsStatsCollector"  # Scrapy's, minus a per-call wrapper (crawler/stats.py)
 FEED_EXPORT_ENCODING = "utf-8"
 # Scrapy checks each callback's source for `return value` in a generator, caching by the bound method,
 # which dies with its request: the source was re-read and re-parsed every few hundred pages (profile).
@@ -112,9 +112,11 @@ KZNEWS_GC_THRESHOLD = [50_000, 10, 10]
 # a worker per core it would otherwise wait for a core whenever it has work (pipelines/workerpool.py).
 KZNEWS_WORKER_NICE = 10
 KZNEWS_MIN_WORDS = 40  # shorter bodies are dropped as "too_short"
-# Storage: SQLite by default (created on first use), PostgreSQL with postgresql+psycopg://...
-# KZNEWS_DATABASE_URL falls back to the environment variable of the same name, then data/kznews.sqlite3.
+# Storage: SQLite by default (created on first use), PostgreSQL with postgresql+psycopg://... Resolved here
+# only: -s KZNEWS_DATABASE_URL=..., else the environment variable of the same name, else the SQLite file.
+KZNEWS_DATABASE_URL = os.environ.get("KZNEWS_DATABASE_URL") or "sqlite:///data/kznews.sqlite3"
 KZNEWS_DB_BATCH_SIZE = 200  # articles per transaction
+KZNEWS_STORE_CLASS = "crawler.store.CrawlStore"  # the one owner of the database in a crawl
 # WARC: -s KZNEWS_ARCHIVE=DIR records every response; -s KZNEWS_REPLAY=PATH replays a .warc.gz or a directory.
 KZNEWS_ARCHIVE_MAX_BYTES = 1_000_000_000  # rotate to a new .warc.gz past this size
 # Incremental harvests (crawler/incremental.py): article URLs already stored are not fetched again, unless

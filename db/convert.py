@@ -14,6 +14,20 @@ from pipelines.article import Article
 # Columns an upsert must not overwrite on an existing row.
 INSERT_ONLY_COLUMNS = frozenset({"id", "canonical_url", "first_seen_at"})
 
+NOT_STORED_FIELDS: Mapping[str, str] = {
+    "source": "the file kznews extract read the page from; a crawled row has url and warc_* instead",
+    "site": "stored as site_id, the row of the site's name in sites",
+    "paragraphs": "stored joined by newlines as text",
+    "photo_credits": "image captions taken out of the body; the corpus keeps text, not images",
+    "translations": "rows of their own table, translations",
+    "lookalikes_fixed": "how many Latin look-alike letters cleaning replaced: about the run, not the article",
+    "removed": "the lines cleaning took out and why: for debugging rules (kznews extract shows them)",
+}
+"""Article fields without an articles column of the same name, each with the reason.
+
+Every other Article field is a column of that name (tests/db/test_article_schema.py holds both to it).
+"""
+
 
 def strip_nul(value: str) -> str:
     """Drop NUL characters: PostgreSQL rejects them in text and JSONB, so no backend stores them."""
@@ -106,7 +120,7 @@ def local_published_at(record: ArticleRecord) -> datetime | None:
 
 
 def record_to_article(record: ArticleRecord, *, site: str | None = None) -> Article:
-    """Rebuild the core's Article from a stored row (photo credits, removals, translations not stored).
+    """Rebuild the core's Article from a stored row; of NOT_STORED_FIELDS, only site and paragraphs return.
 
     Args:
         record: the row; its ``site`` relationship must be loaded unless ``site`` is given.

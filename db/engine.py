@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
-from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -14,21 +12,12 @@ from sqlalchemy.orm import Session, sessionmaker
 
 log = logging.getLogger(__name__)
 
-DATABASE_URL_ENV = "KZNEWS_DATABASE_URL"
-DEFAULT_DATABASE_URL = "sqlite:///data/kznews.sqlite3"
-
 # A crawler writing while an export reads: wait this long for SQLite's write lock before failing.
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 # Execution option naming the statement that opens a SQLite transaction (see make_sessionmaker).
 SQLITE_BEGIN_OPTION = "kznews_sqlite_begin"
 # psycopg 3 is the driver we ship; a bare postgresql:// URL would make SQLAlchemy look for psycopg2.
 POSTGRES_DRIVER = "postgresql+psycopg"
-
-
-def database_url(environ: Mapping[str, str] | None = None) -> str:
-    """The configured database URL: ``KZNEWS_DATABASE_URL`` or the SQLite file under ./data."""
-    env = os.environ if environ is None else environ
-    return env.get(DATABASE_URL_ENV) or DEFAULT_DATABASE_URL
 
 
 def normalize_url(url: str | URL) -> URL:
@@ -39,14 +28,31 @@ def normalize_url(url: str | URL) -> URL:
     return parsed
 
 
-def make_engine(url: str | URL | None = None, **kwargs: Any) -> Engine:
-    """Create an engine for ``url`` (default: :func:`database_url`).
+def sqlite_file(url: str | URL) -> Path | None:
+    """The file behind a SQLite URL (None for other backends and in-memory databases)."""
+    parsed = normalize_url(url)
+    database = parsed.database
+    if parsed.get_backend_name() != "sqlite" or not database or database == ":memory:":
+        return None
+    if database.startswith("file:"):
+        database = database.removeprefix("file:").split("?", 1)[0]
+    return Path(database).expanduser()
+
+
+def database_missing(url: str | URL) -> bool:
+    """True for a SQLite URL whose file does not exist yet: connecting would create an empty database."""
+    path = sqlite_file(url)
+    return path is not None and not path.is_file()
+
+
+def make_engine(url: str | URL, **kwargs: Any) -> Engine:
+    """Create an engine for ``url``.
 
     SQLite gets WAL journaling, enforced foreign keys, a busy timeout and real transactions (the sqlite3
     driver's legacy mode would autocommit DDL, so a failed migration would leave a half-built schema);
     the directory of a SQLite file is created if missing. Extra ``kwargs`` go to ``create_engine``.
     """
-    parsed = normalize_url(url if url is not None else database_url())
+    parsed = normalize_url(url)
     if parsed.get_backend_name() == "sqlite":
         _ensure_sqlite_directory(parsed)
         engine = create_engine(parsed, **kwargs)
@@ -74,10 +80,10 @@ def make_sessionmaker(engine: Engine, *, immediate: bool = False) -> sessionmake
 
 
 def _ensure_sqlite_directory(url: URL) -> None:
-    database = url.database
-    if not database or database == ":memory:" or database.startswith("file:"):
+    path = sqlite_file(url)
+    if path is None or url.database.startswith("file:"):
         return
-    parent = Path(database).expanduser().parent
+    parent = path.parent
     if not parent.exists():
         log.info("creating database directory %s", parent)
         parent.mkdir(parents=True, exist_ok=True)

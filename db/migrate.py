@@ -119,8 +119,8 @@ def ensure_schema(engine: Engine) -> str:
     return head
 
 
-def upgrade(url: str | None = None) -> str:
-    """Upgrade the database at ``url`` (default: KZNEWS_DATABASE_URL) to head; ``kznews db upgrade``.
+def upgrade(url: str) -> str:
+    """Upgrade the database at ``url`` to head; ``kznews db upgrade``.
 
     Returns:
         The head revision the database is now at.
@@ -132,8 +132,8 @@ def upgrade(url: str | None = None) -> str:
         engine.dispose()
 
 
-def open_database(url: str | None = None) -> sessionmaker[Session]:
-    """Engine for ``url`` (default: KZNEWS_DATABASE_URL) with the schema at head, as a session factory.
+def open_database(url: str) -> sessionmaker[Session]:
+    """Engine for ``url`` with the schema at head, as a session factory.
 
     The engine is ``factory.kw["bind"]``; dispose of it when done.
     """

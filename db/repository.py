@@ -1,4 +1,4 @@
-"""Reads and writes the corpus: batched idempotent article upserts, sites, translations, crawl runs.
+"""Reads and writes the corpus: batched idempotent article upserts, sites, translations.
 
 Every function takes a Session first and never commits: the caller owns the transaction.
 """
@@ -16,18 +16,15 @@ from sqlalchemy import Table, bindparam, insert, literal, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, contains_eager
 
-from db.convert import INSERT_ONLY_COLUMNS, article_key, article_values, jsonable, strip_nul
+from db.convert import INSERT_ONLY_COLUMNS, article_key, article_values, strip_nul
 from db.models import (
-    RUN_STATUSES,
     ArticleRecord,
     ArticleVersion,
-    CrawlRun,
     Site,
     TranslationLink,
     UTCDateTime,
 )
 from pipelines.article import Article, Translation
-from pipelines.blockpage import BLOCKED_STAT
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +35,6 @@ _ARTICLES: Table = ArticleRecord.__table__  # type: ignore[assignment]
 _VERSIONS: Table = ArticleVersion.__table__  # type: ignore[assignment]
 _SITES: Table = Site.__table__  # type: ignore[assignment]
 _TRANSLATIONS: Table = TranslationLink.__table__  # type: ignore[assignment]
-_RUNS: Table = CrawlRun.__table__  # type: ignore[assignment]
 _DIALECT_INSERTS: dict[str, Callable[..., Any]] = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 _ARCHIVED_COLUMNS = (
     "title",
@@ -49,19 +45,6 @@ _ARCHIVED_COLUMNS = (
     "warc_offset",
     "extractor_version",
 )
-
-# Scrapy stats keys that fill crawl_runs' counter columns (the crawler's StoragePipeline increments ours).
-STAT_STORED = "kznews/stored"
-STAT_UPDATED = "kznews/updated"
-STAT_UNCHANGED = "kznews/unchanged"
-STAT_DROPPED_PREFIX = "kznews/dropped/"
-STAT_BYTES = "downloader/response_bytes"
-STAT_DOWNLOAD_ERRORS = "downloader/exception_count"  # refused, timed out, DNS: no HTTP answer at all
-STAT_RESPONSES = "response_received_count"
-STAT_STORAGE_ERRORS = "kznews/storage_errors"  # batches the StoragePipeline failed to write
-STAT_FINISH_REASON = "finish_reason"
-STAT_FAILED_REASON = "failed_reason"  # why a run counts as failed, added to its stats
-STAT_STATUS_PREFIX = "downloader/response_status_count/"
 
 
 @dataclass(frozen=True, slots=True)
@@ -306,147 +289,3 @@ def iter_articles(
     if until is not None:
         query = query.where(ArticleRecord.published_at < until)
     yield from session.scalars(query)
-
-
-STALE_RUN_REASON = "found running at next start"
-"""``failed_reason`` of a run whose process died without closing it (killed, power loss, OOM)."""
-
-
-def start_run(
-    session: Session,
-    site: str,
-    spider: str,
-    *,
-    started_at: datetime | None = None,
-    owner: Mapping[str, Any] | None = None,
-) -> int:
-    """Record a crawl run as running and return its id.
-
-    Args:
-        owner: who runs it, e.g. ``{"host": ..., "pid": ...}``; kept in ``stats`` until the run finishes so
-            that :func:`fail_stale_runs` can tell a live run from a dead one.
-    """
-    now = started_at or datetime.now(UTC)
-    site_id = _site_ids(session, _dialect_insert(session), {site}, now)[site]
-    values = {"site_id": site_id, "spider": spider, "started_at": now, "status": "running"}
-    stmt = insert(_RUNS).values(**values, stats=jsonable(dict(owner or {})), dropped={}).returning(_RUNS.c.id)
-    return session.execute(stmt).scalar_one()
-
-
-def running_runs(session: Session, site: str) -> list[CrawlRun]:
-    """The runs of ``site`` still marked running, oldest first."""
-    query = (
-        select(CrawlRun)
-        .join(Site, CrawlRun.site_id == Site.id)
-        .where(Site.name == site, CrawlRun.status == "running")
-        .order_by(CrawlRun.id)
-    )
-    return list(session.scalars(query))
-
-
-def fail_stale_runs(
-    session: Session,
-    site: str,
-    *,
-    now: datetime | None = None,
-    alive: Callable[[Mapping[str, Any]], bool] | None = None,
-    reason: str = STALE_RUN_REASON,
-) -> list[int]:
-    """Mark the runs of ``site`` left 'running' by a dead process as failed, so the next run starts clean.
-
-    Args:
-        now: their finish time (default now, UTC).
-        alive: given a run's stats (its ``owner``), True when its process still runs: that run is kept.
-            Without it every running row of the site is taken as stale (one harvester per site at a time).
-        reason: stored as ``stats["failed_reason"]``.
-
-    Returns:
-        The ids of the runs marked failed.
-    """
-    failed = []
-    for run in running_runs(session, site):
-        if alive is not None and alive(run.stats or {}):
-            continue
-        stats = {**(run.stats or {}), STAT_FAILED_REASON: reason}
-        values = {"status": "failed", "finished_at": now or datetime.now(UTC), "stats": stats}
-        session.execute(update(_RUNS).where(_RUNS.c.id == run.id).values(**values))
-        failed.append(run.id)
-    if failed:
-        log.warning("%s: run(s) %s left running by a dead process, marked failed", site, failed)
-    return failed
-
-
-def run_outcome(stats: Mapping[str, Any]) -> tuple[str, str | None]:
-    """How a run ended, from its Scrapy stats: ("finished", None) or ("failed", why).
-
-    Failed: any ``finish_reason`` but "finished" (shutdown, cancelled, closespider_*); a batch that could not
-    be written; or no response at all while requests failed (site down, DNS gone).
-    """
-    finish_reason = stats.get(STAT_FINISH_REASON)
-    if finish_reason != "finished":
-        return "failed", f"finish_reason {finish_reason or 'missing'}"
-    if storage_errors := int(stats.get(STAT_STORAGE_ERRORS, 0)):
-        return "failed", f"{storage_errors} batch(es) could not be stored"
-    download_errors = int(stats.get(STAT_DOWNLOAD_ERRORS, 0))
-    if download_errors and not int(stats.get(STAT_RESPONSES, 0)):
-        return "failed", f"no response from the site ({download_errors} download errors)"
-    return "finished", None
-
-
-def run_counters(stats: Mapping[str, Any]) -> dict[str, Any]:
-    """The crawl_runs counter columns from a run's Scrapy stats (see :func:`finish_run`)."""
-    dropped = {
-        key.removeprefix(STAT_DROPPED_PREFIX): int(value)
-        for key, value in stats.items()
-        if key.startswith(STAT_DROPPED_PREFIX)
-    }
-    http_errors = sum(
-        int(value)
-        for key, value in stats.items()
-        if key.startswith(STAT_STATUS_PREFIX)
-        and key.removeprefix(STAT_STATUS_PREFIX).isdigit()
-        and int(key.removeprefix(STAT_STATUS_PREFIX)) >= 400
-    )
-    return {
-        "stored": int(stats.get(STAT_STORED, 0)),
-        "updated": int(stats.get(STAT_UPDATED, 0)),
-        "unchanged": int(stats.get(STAT_UNCHANGED, 0)),
-        "dropped": dropped,
-        "http_errors": http_errors + int(stats.get(STAT_DOWNLOAD_ERRORS, 0)),
-        "blocked": int(stats.get(BLOCKED_STAT, 0)),
-        "bytes": int(stats.get(STAT_BYTES, 0)),
-    }
-
-
-def finish_run(
-    session: Session,
-    run_id: int,
-    status: str,
-    stats: Mapping[str, Any],
-    *,
-    finished_at: datetime | None = None,
-) -> None:
-    """Close a crawl run: status, finish time, the full Scrapy stats and the counters taken from them.
-
-    Counters: ``stored`` / ``updated`` / ``unchanged`` from the StoragePipeline's stats, ``dropped`` by
-    reason from ``kznews/dropped/*``, ``http_errors`` = responses with status >= 400 plus downloads that got
-    no answer, ``blocked`` = challenge pages (``kznews/blocked``: recognised by the spider or by the core),
-    ``bytes`` received.
-
-    Args:
-        run_id: id from :func:`start_run`.
-        status: "finished" or "failed" (see :func:`run_outcome`).
-        stats: Scrapy's stats dict; counters come from the ``STAT_*`` keys of this module.
-        finished_at: default now, UTC.
-    """
-    if status not in RUN_STATUSES or status == "running":
-        raise ValueError(f"a run finishes as 'finished' or 'failed', not {status!r}")
-    values = {
-        "status": status,
-        "finished_at": finished_at or datetime.now(UTC),
-        "stats": jsonable(dict(stats)),
-        **run_counters(stats),
-    }
-    result = session.execute(update(_RUNS).where(_RUNS.c.id == run_id).values(**values))
-    if result.rowcount == 0:
-        raise LookupError(f"no crawl run with id {run_id}")

@@ -12,13 +12,12 @@ from datetime import datetime
 from sqlalchemy import Table, func, select, type_coerce, union_all
 from sqlalchemy.orm import Session
 
-from db.models import ArticleRecord, CrawlRun, Site, SiteState, UrlAlias, UTCDateTime
+from db.models import ArticleRecord, Site, SiteState, UrlAlias, UTCDateTime
 from db.repository import MAX_BIND_PARAMS, _chunks, _dialect_insert, _site_ids
 
 _ARTICLES: Table = ArticleRecord.__table__  # type: ignore[assignment]
 _ALIASES: Table = UrlAlias.__table__  # type: ignore[assignment]
 _STATE: Table = SiteState.__table__  # type: ignore[assignment]
-_RUNS: Table = CrawlRun.__table__  # type: ignore[assignment]
 _SITES: Table = Site.__table__  # type: ignore[assignment]
 
 # stored_fetch_times binds every candidate three times (canonical URL, page URL, alias) in one statement.
@@ -144,15 +143,3 @@ def site_state(session: Session, site: str) -> SiteStateView | None:
     if row is None:
         return None
     return SiteStateView(site, *row)
-
-
-def latest_run_id(session: Session, site: str, spider: str, *, since: datetime) -> int | None:
-    """The id of the newest ``crawl_runs`` row of ``spider`` on ``site`` started at or after ``since``."""
-    r = _RUNS.c
-    return session.scalar(
-        select(r.id)
-        .join(_SITES, _SITES.c.id == r.site_id)
-        .where(_SITES.c.name == site, r.spider == spider, r.started_at >= since)
-        .order_by(r.started_at.desc(), r.id.desc())
-        .limit(1)
-    )

@@ -3,17 +3,10 @@
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Mapping
-from typing import Any, Protocol
-from urllib.parse import urlsplit
 
 # Markers come from a media monitor's Cloudflare check (kz-sites.md §0, index id 71609103845, fn `Pc`),
 # split by how safe they are on an ordinary article page.
-
-BLOCKED_STAT = "kznews/blocked"
-"""Crawl stat: challenge pages, whoever recognised them (the spider for discovery pages and challenge
-statuses, the cleaning core for 200 article pages); ``kznews/blocked/<host>`` splits it by host."""
 
 CHALLENGE_HEADERS = {"cf-mitigated": "challenge"}
 """Response headers Cloudflare sets only on challenge responses."""
@@ -92,22 +85,6 @@ def detect_block_page(status: int, headers: Mapping[str, str] | None, body: byte
         if marker in text:
             return f"phrase:{marker}"
     return None
-
-
-class _Stats(Protocol):
-    def inc_value(self, key: str, count: int = 1) -> None: ...
-
-
-def count_blocked(stats: _Stats, url: str) -> None:
-    """Count one challenge page in a crawl's stats (Scrapy's stats collector): in total and by host."""
-    stats.inc_value(BLOCKED_STAT)
-    stats.inc_value(f"{BLOCKED_STAT}/{urlsplit(url).hostname or '?'}")
-
-
-def blocked_by_host(stats: Mapping[str, Any]) -> Counter[str]:
-    """The challenge pages a crawl's stats count per host."""
-    prefix = f"{BLOCKED_STAT}/"
-    return Counter({k.removeprefix(prefix): int(v) for k, v in stats.items() if k.startswith(prefix)})
 
 
 def _text(value: str | bytes | list) -> str:

@@ -10,9 +10,10 @@ from pipelines.blockpage import detect_block_page
 from pipelines.boilerplate import CleanedBody, clean_paragraphs
 from pipelines.dates import ParsedDate, date_from_url, is_clock_line, parse_date
 from pipelines.extract import extract_body
+from pipelines.htmlpage import parse_html
 from pipelines.language import detect_language
 from pipelines.options import DEFAULT_OPTIONS, DEFAULT_RULES, CleanOptions, SiteRules
-from pipelines.structured import DateCandidate, parse_html, read_metadata
+from pipelines.structured import DateCandidate, read_metadata
 from pipelines.textpage import split_text_page
 
 

@@ -77,7 +77,7 @@ def extract_body(
     """Extract the article body of a parsed page; the tree is not modified.
 
     Args:
-        tree: the page as parsed by ``pipelines.structured.parse_html`` (trafilatura's parser settings).
+        tree: the page as parsed by ``pipelines.htmlpage.parse_html`` (trafilatura's parser settings).
         url: the page URL (helps trafilatura resolve links; never required).
         layout: the site's selectors for this page's date; its body selector wins when it matches.
         json_ld_body: the page's JSON-LD ``articleBody`` if any, used to drop trafilatura's extra blocks.

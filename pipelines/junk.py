@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from pipelines import dates_data as D
 from pipelines import rules as R
 from pipelines.normalize import normalize_text
 from pipelines.options import DEFAULT_RULES, SiteRules
@@ -112,9 +113,9 @@ _NAV_WORDS = frozenset(R.NAV_WORDS)
 _LANGUAGE_WORDS = frozenset(R.LANGUAGE_SWITCH_WORDS)
 _WORD_SPLIT = re.compile(r"[\s|/·•]+")
 
-_MONTH = "|".join(phrases(R.MONTHS))
-_WEEKDAY = "|".join(R.WEEKDAYS)
-_RELATIVE = "|".join(R.RELATIVE_DAYS)
+_MONTH = "|".join(re.escape(w) for months in D.MONTHS.values() for words in months.values() for w in words)
+_WEEKDAY = "|".join(re.escape(w) for words in D.WEEKDAYS.values() for w in words)
+_RELATIVE = "|".join(re.escape(w) for days in D.RELATIVE_DAYS.values() for w in days)
 _CLOCK = r"\d{1,2}:\d{2}"
 _DATE_LINE = re.compile(
     rf"(?:(?:{_WEEKDAY}),?\s+)?(?:{_MONTH})\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}(?:,?\s+{_CLOCK})?"

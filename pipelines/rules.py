@@ -246,41 +246,6 @@ SITE_NAMES: tuple[str, ...] = (
 VIEW_COUNTER = r"\d[\d\s]*\s*(?:просмотр(?:а|ов)?|views?|қаралым|рет қаралды)"  # diapazon "8447 просмотров"
 PHONE_LINE = r"(?:Редакция|Реклама|Тел\.?|Телефон|Байланыс|Phone|Tel\.?)\s*:?\s*\+?\d[\d\s()\-]{6,}"
 
-# --- DATE_LINE (bare publication-date lines; the dates stage reads dates from its own inputs) ------------
-MONTHS: dict[str, tuple[str, ...]] = {
-    # ru genitive (tengrinews "18 октября 2024") and Kazinform's nominative ("23 Ноябрь 2025"), kz-sites §0
-    "ru": (
-        "января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября", "октября",
-        "ноября", "декабря", "январь", "февраль", "март", "апрель", "май", "июнь", "июль", "август",
-        "сентябрь", "октябрь", "ноябрь", "декабрь",
-    ),
-    "kk": (
-        "қаңтар", "ақпан", "наурыз", "сәуір", "мамыр", "маусым", "шілде", "тамыз", "қыркүйек", "қазан",
-        "қараша", "желтоқсан",
-    ),
-    "kk-Latn": (
-        "qańtar", "aqpan", "naýryz", "sáýir", "mamyr", "maýsym", "shilde", "tamyz", "qyrkúıek", "qazan",
-        "qarasha", "jeltoqsan",
-    ),
-    "en": (
-        "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-        "november", "december",
-    ),
-}  # fmt: skip
-WEEKDAYS: tuple[str, ...] = (
-    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",  # seeds/004 header date
-    "понедельник", "вторник", "среда", "четверг", "пятница", "суббота", "воскресенье",
-    "дүйсенбі", "сейсенбі", "сәрсенбі", "бейсенбі", "жұма", "сенбі", "жексенбі",
-)  # fmt: skip
-RELATIVE_DAYS: tuple[str, ...] = (
-    "сегодня",
-    "вчера",
-    "бүгін",
-    "кеше",
-    "today",
-    "yesterday",
-)  # "Сегодня | 08:02"
-
 # --- PROMO_LEGAL -----------------------------------------------------------------------------------------
 PROMO_START: dict[str, tuple[str, ...]] = {
     "ru": (

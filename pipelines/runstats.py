@@ -13,7 +13,7 @@ import socket
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 # --- Scrapy's own keys that kznews reads ----------------------------------------------------------------
@@ -51,6 +51,8 @@ WARC_STORE_ERROR = "warc/store_error"
 
 FAILED_REASON = "failed_reason"
 """Not a counter: why a run counts as failed, added to the stats stored with it."""
+STALE_RUN_REASON = "found running at next start"
+"""``failed_reason`` of a run whose process died without closing it (killed, power loss, OOM)."""
 
 
 def dropped(reason: str) -> str:
@@ -163,6 +165,16 @@ def run_outcome(stats: Mapping[str, Any]) -> tuple[str, str | None]:
     if download_errors and not int(stats.get(RESPONSES, 0)):
         return "failed", f"no response from the site ({download_errors} download errors)"
     return "finished", None
+
+
+class _Stats(Protocol):
+    def inc_value(self, key: str, count: int = 1) -> None: ...
+
+
+def count_blocked(stats: _Stats, url: str) -> None:
+    """Count one challenge page in a crawl's stats (Scrapy's stats collector): in total and by host."""
+    stats.inc_value(BLOCKED)
+    stats.inc_value(blocked_on(url))
 
 
 def blocked_by_host(stats: Mapping[str, Any]) -> Counter[str]:

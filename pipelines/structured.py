@@ -1,4 +1,4 @@
-"""Decode and parse a page once, then read its metadata from JSON-LD, meta tags, microdata and markup."""
+"""Read a parsed page's metadata from JSON-LD, meta tags, microdata and markup (parsing: htmlpage.py)."""
 
 from __future__ import annotations
 
@@ -7,16 +7,15 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 import lxml.html
-from charset_normalizer import from_bytes
 from lxml import etree
-from w3lib.encoding import html_to_unicode
 
 from pipelines.article import Translation
 from pipelines.jsonld import article_node, as_list, deref, load_json_ld, types, walk
 from pipelines.pagelinks import canonical_url, edition_lang, translations
+from pipelines.titles import pick_title
 
 # --- meta tags (lower-cased name= / property=) → DateCandidate.source, in priority order -------------
 PUBLISHED_META = (
@@ -41,24 +40,10 @@ PUBLISHED_TIME_CLASSES = ("publi",)  # <time class="datetime datetime--publicati
 MODIFIED_TIME_CLASSES = ("modif", "updat")
 SITE_TYPES = ("WebSite", "NewsMediaOrganization", "Organization")  # JSON-LD site_name fallbacks, in order
 
-# --- titles and authors ------------------------------------------------------------------------------
-SITE_BRANDS = (
-    "Kazinform",
-    "Qazinform",
-    "Казинформ",
-    "ҚазАқпарат",
-)  # og:title suffix on inform.kz (kz-sites.md §2)
-TITLE_SEPARATOR = re.compile(r"\s+[|\-–—:·•/»]{1,2}\s+")
-DOMAIN_LIKE = re.compile(r"^[\w-]+(?:\.[\w-]+)*\.[a-z]{2,6}$", re.IGNORECASE)  # "Tengrinews.kz", "NUR.KZ"
-MIN_HOST_KEY = 4  # a title part counts as the host's name from 4 letters on ("kz" is in every host)
+# --- authors -------------------------------------------------------------------------------------------
 MAX_AUTHOR_CHARS = 150  # room for several full names; anything longer is a bio or a whole byline block
 AUTHOR_PREFIX = re.compile(r"^(?:by|автор|авторы)\s*:?\s+", re.IGNORECASE)  # "by Madeline Fry" (AEB)
 
-# --- parsing ------------------------------------------------------------------------------------------
-# trafilatura's own parser settings, so the tree handed to it is the one it would have built itself.
-HTML_PARSER = lxml.html.HTMLParser(
-    collect_ids=False, default_doctype=False, encoding="utf-8", remove_comments=True, remove_pis=True
-)
 # Speed: each whole-tree XPath walk costs ~0.15-0.3 ms on an AEB page, so the tags are gathered in one
 # C-level iter() pass; only the itemprop walk here and the anchor walk in pagelinks.py remain.
 _SCANNED_TAGS = ("meta", "link", "script", "time", "title", "h1", "base")
@@ -112,28 +97,6 @@ class _Markup:
     base: str | None = None
 
 
-def decode_html(body: bytes, headers: Mapping[str, Any] | None = None) -> str:
-    """Decode page bytes as Scrapy does (w3lib): BOM, Content-Type charset, <meta>/XML declaration, detection.
-
-    Detection (nothing declared) keeps valid UTF-8 as UTF-8, else asks charset_normalizer.
-    """
-    _, text = html_to_unicode(_content_type(headers), body, auto_detect_fun=_detect_encoding)
-    return text
-
-
-def parse_html(html_input: str | bytes, headers: Mapping[str, Any] | None = None) -> lxml.html.HtmlElement:
-    """Parse a page once into the tree every later step reads (trafilatura accepts it as is).
-
-    Bytes are decoded with :func:`decode_html`. An empty document gives an empty ``<html>`` element
-    (the extractor then rejects it for having no body) instead of lxml's ParserError.
-    """
-    text = decode_html(html_input, headers) if isinstance(html_input, bytes) else html_input
-    try:
-        return lxml.html.document_fromstring(text.encode("utf-8", "replace"), parser=HTML_PARSER)
-    except etree.ParserError:
-        return lxml.html.document_fromstring(b"<html></html>", parser=HTML_PARSER)
-
-
 def read_metadata(tree: lxml.html.HtmlElement, url: str | None = None) -> PageMetadata:
     """Read title, dates, author, tags, language, canonical URL and translations from a parsed page.
 
@@ -159,7 +122,14 @@ def read_metadata(tree: lxml.html.HtmlElement, url: str | None = None) -> PageMe
     lang_hint = _lang_hint(tree, metas, [art, *nodes])
     own_lang = None if lang_hint == "kk" else lang_hint  # Kazakh script editions share "kk"
     return PageMetadata(
-        title=_title(markup, art, site_names, url),
+        title=pick_title(
+            _clean(next(iter(as_list(art.get("headline"))))),
+            _first_of(metas.get("og:title")),
+            _text(markup.h1),
+            _text(markup.title),
+            site_names,
+            url,
+        ),
         description=_first_of(
             metas.get("og:description"), metas.get("description"), [art.get("description")]
         ),
@@ -190,25 +160,7 @@ def read_metadata(tree: lxml.html.HtmlElement, url: str | None = None) -> PageMe
     )
 
 
-# --- decoding and scanning ----------------------------------------------------------------------------
-def _content_type(headers: Mapping[str, Any] | None) -> str | None:
-    """Content-Type from a plain dict (any key case) or Scrapy-style Headers (lists of bytes)."""
-    for key, value in (headers or {}).items():
-        if (key.decode("latin-1") if isinstance(key, bytes) else str(key)).lower() == "content-type":
-            value = value[-1] if isinstance(value, list | tuple) and value else value
-            return value.decode("latin-1") if isinstance(value, bytes) else str(value)
-    return None
-
-
-def _detect_encoding(body: bytes) -> str | None:
-    try:
-        body.decode("utf-8")
-        return "utf-8"
-    except UnicodeDecodeError:
-        best = from_bytes(body).best()
-        return best.encoding if best else None
-
-
+# --- scanning ------------------------------------------------------------------------------------------
 def _scan(tree: lxml.html.HtmlElement) -> _Markup:
     markup = _Markup()
     for element in tree.iter(*_SCANNED_TAGS):
@@ -350,39 +302,6 @@ def _image_credit(image: Any, ids: Mapping[str, dict[str, Any]]) -> str | None:
         if isinstance(item, dict) and (credit := _name(deref(item.get("creditText"), ids))):
             return credit
     return None
-
-
-def _title(markup: _Markup, art: dict[str, Any], site_names: list[str | None], url: str | None) -> str | None:
-    """JSON-LD headline, og:title, <h1>, <title>: the first that is not empty once the site name is cut."""
-    headline = _clean(next(iter(as_list(art.get("headline")))))
-    h1, page_title = _text(markup.h1), _text(markup.title)
-    names = [name for name in (*site_names, *SITE_BRANDS) if name]
-    reference = headline or h1
-    if page_title and reference and page_title.startswith(reference):  # "<h1> | Site": "Site" is the site
-        if separator := TITLE_SEPARATOR.match(page_title, len(reference)):
-            names.append(page_title[separator.end() :])
-    host = urlsplit(url or "").hostname or ""
-    for candidate in (headline, _first_of(markup.metas.get("og:title")), h1, page_title):
-        if candidate and (title := _strip_site_name(candidate, names, host)):
-            return title
-    return None
-
-
-def _strip_site_name(title: str, names: list[str], host: str) -> str:
-    """Drop a site name standing after the last (or before the first) separator of a title."""
-    keys = {re.sub(r"\W", "", name).casefold() for name in names} - {""}
-    host_key = re.sub(r"\W", "", host).casefold()
-
-    def is_site(part: str) -> bool:
-        key = re.sub(r"\W", "", part).casefold()
-        return key in keys or bool(DOMAIN_LIKE.match(part)) or (len(key) >= MIN_HOST_KEY and key in host_key)
-
-    separators = list(TITLE_SEPARATOR.finditer(title))
-    if separators and is_site(title[separators[-1].end() :]):
-        title = title[: separators[-1].start()]
-    elif separators and is_site(title[: separators[0].start()]):
-        title = title[separators[0].end() :]
-    return title.strip()
 
 
 def _lang_hint(

@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import make_url
 
 from crawler.fixturesite import DEFAULT_MANIFEST, FIXTURE_NOW, load_manifest, pack_fixture_site
-from crawler.warcstore import write_archive
+from crawler.warcwriter import write_archive
 from db.engine import make_engine
 from tests.crawls import EXPECTED, crawl, expected_urls, mismatches, read_store
 from tests.db.conftest import _create_schema, _drop_schema

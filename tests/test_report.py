@@ -19,19 +19,23 @@ import pytest
 from sqlalchemy import Engine, update
 from sqlalchemy.orm import Session
 
+from crawler.cli.report import add_arguments as add_report_arguments
+from crawler.cli.report import run as run_report
 from crawler.drift import (
     COUNT_DROP_RATIO,
     MIN_BASELINE_DAYS,
     SiteHealth,
     check_site,
 )
-from crawler.report import add_report_arguments, build_report, run_report, scan_junk
+from crawler.report import build_report, scan_junk
 from db.engine import make_engine, make_sessionmaker
 from db.health import ArticleDay
 from db.migrate import ensure_schema
 from db.models import CrawlRun, Site
-from db.repository import finish_run, start_run, upsert_articles
+from db.repository import upsert_articles
+from db.runs import finish_run, start_run
 from pipelines.article import Article
+from pipelines.runstats import run_counters
 from tests.db.conftest import BACKENDS, _create_schema, _drop_schema, pg_admin, pg_engine  # noqa: F401
 
 ALMATY = timezone(timedelta(hours=5))
@@ -123,7 +127,8 @@ def store_day(
             "downloader/response_status_count/404": rng.randint(0, 2),
         }
         run_stats.update((stats or {}) if k == len(RUN_HOURS) - 1 else {})
-        finish_run(session, run_id, status, run_stats, finished_at=started + timedelta(minutes=20))
+        counters = run_counters(run_stats).columns()
+        finish_run(session, run_id, status, counters, run_stats, finished_at=started + timedelta(minutes=20))
 
 
 @pytest.fixture(scope="module", params=BACKENDS)

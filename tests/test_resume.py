@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import pickle
 import signal
 import sqlite3
@@ -19,12 +18,11 @@ from scrapy.utils.request import request_from_dict
 from crawler.fixturesite import DEFAULT_MANIFEST, load_manifest
 from crawler.profiles import PROFILES
 from tests.crawler.test_incremental import crawl_stats
-from tests.crawler.test_spiders import PAGES, fixture_response, make_spider
+from tests.crawler.test_spiders import PAGES, drain, fixture_response, make_spider
 from tests.crawls import ROOT, crawl_command
-from tests.fixture_data import EXPECTED_PATH
+from tests.fixture_data import EXPECTED
 from tests.mockserver import FixtureHandler, FixtureServer
 
-EXPECTED = json.loads(EXPECTED_PATH.read_text("utf-8"))
 KILL_AFTER = 3  # articles stored before the first run is killed
 REDIRECT_TARGET = "https://www.inform.kz/kz/turkistan-oblysynda-makta-zhinau-nauqany-ayaqtaluga-zhaqyn-3f9b12"
 
@@ -42,7 +40,7 @@ def all_requests(site):
         request = queue.popleft()
         made.append(request)
         if request.url in PAGES and request.callback != spider.parse_article:
-            queue.extend(request.callback(fixture_response(request.url, request), **request.cb_kwargs))
+            queue.extend(drain(request.callback(fixture_response(request.url, request), **request.cb_kwargs)))
     return spider, made
 
 
@@ -65,14 +63,14 @@ def test_every_request_pickles_for_a_disk_queue_and_comes_back_working(site):
     listing = next(r for r in made if r.callback == spider.parse_listing)
     fresh = make_spider(site)  # the next process
     restored = request_from_dict(listing.to_dict(spider=spider), spider=fresh)
-    again = list(restored.callback(fixture_response(restored.url, restored), **restored.cb_kwargs))
+    again = drain(restored.callback(fixture_response(restored.url, restored), **restored.cb_kwargs))
     assert again  # the source named by its URL is found again in the profile
 
 
 def test_a_queued_source_the_profile_no_longer_has_is_dropped_and_counted():
     spider = make_spider("tengrinews")
     response = fixture_response("https://tengrinews.kz/news/page/1/")
-    assert list(spider.parse_listing(response, "https://tengrinews.kz/old-lenta/{page}/", 1)) == []
+    assert drain(spider.parse_listing(response, "https://tengrinews.kz/old-lenta/{page}/", 1)) == []
     assert spider.crawler.stats.get_value("kznews/dropped/unknown_source") == 1
 
 

@@ -1,19 +1,63 @@
-"""`kznews harvest`."""
+"""`kznews harvest [SITE...]`: crawl the sites into the database, once or every DURATION."""
 
 from __future__ import annotations
 
 import argparse
+import sys
+
+from crawler.cli.options import add_database_url
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Options of ``kznews harvest``."""
-    from crawler.harvest import add_harvest_arguments
-
-    add_harvest_arguments(parser)
+    parser.add_argument("sites", nargs="*", metavar="SITE", help="default: every site (`scrapy list`)")
+    parser.add_argument("--every", metavar="DURATION", help="repeat start to start, e.g. 30m, 2h, 1d, 90s")
+    parser.add_argument("--cycles", type=int, metavar="N", help="with --every: stop after N cycles")
+    parser.add_argument("--lang", help="editions, e.g. kk,ru (sites without any of them are skipped)")
+    parser.add_argument("--since", help="YYYY-MM-DD, or a duration before each cycle's start (e.g. 2d)")
+    add_database_url(parser)
+    parser.add_argument("--workers", type=int, help="extraction worker processes (default: CPU count)")
+    parser.add_argument(
+        "-s", "--set", action="append", default=[], metavar="NAME=VALUE", help="a Scrapy setting (repeatable)"
+    )
 
 
 def run(args: argparse.Namespace) -> int:
-    """Run ``kznews harvest``."""
-    from crawler.harvest import run_harvest
+    """Run one cycle, or cycles ``--every`` DURATION until stopped.
 
-    return run_harvest(args)
+    Returns:
+        0 when every run finished (or the loop was stopped by a signal), 1 when a run failed, 2 for bad usage.
+    """
+    from datetime import UTC, datetime
+
+    from crawler.harvest import build_settings, harvest_once, parse_duration, plan_jobs
+
+    try:
+        jobs, notes = plan_jobs(args.sites, args.lang, args.since, datetime.now(UTC))  # fail fast
+        interval = parse_duration(args.every) if args.every else None
+        if args.cycles is not None and (interval is None or args.cycles < 1):
+            raise ValueError("--cycles needs --every and a positive number")
+        if any("=" not in item for item in args.set):
+            raise ValueError("-s takes NAME=VALUE")
+    except ValueError as exc:
+        print(f"kznews harvest: error: {exc}", file=sys.stderr)
+        return 2
+    if interval is not None:
+        from crawler.harvestloop import harvest_every
+
+        return harvest_every(cycle_arguments(args), interval.total_seconds(), args.cycles)
+    overrides = dict(item.split("=", 1) for item in args.set)
+    overrides = {name.strip(): value for name, value in overrides.items()}
+    settings = build_settings(args.database_url, args.workers, overrides, progress=sys.stdout.isatty())
+    return harvest_once(jobs, notes, settings)
+
+
+def cycle_arguments(args: argparse.Namespace) -> list[str]:
+    """The command line of one cycle: the same options without --every / --cycles."""
+    argv = list(args.sites)
+    for option in ("lang", "since", "database_url", "workers"):
+        if getattr(args, option) is not None:
+            argv += [f"--{option.replace('_', '-')}", str(getattr(args, option))]
+    for item in args.set:
+        argv += ["-s", item]
+    return argv

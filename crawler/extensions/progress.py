@@ -4,52 +4,16 @@ from __future__ import annotations
 
 import sys
 import time
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable
 from typing import Any, TextIO
 
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
+from crawler.runview import progress_line, progress_totals
+
 DEFAULT_INTERVAL_S = 2.0
 """Seconds between redraws: often enough to see a stall, rarely enough to read the numbers."""
-
-
-def progress_line(
-    stats_by_site: Mapping[str, Mapping[str, Any]],
-    done: Collection[str],
-    elapsed: float,
-    rates: tuple[float, float],
-) -> str:
-    """The status line: ``harvest 0:01:05 | kazinform done, tengrinews | pages 120 (3.5/s) | articles ...``.
-
-    Args:
-        stats_by_site: the Scrapy stats of each crawl of the process, running or done.
-        done: the sites whose crawl has closed.
-        elapsed: seconds since the first crawl opened.
-        rates: pages and articles per second over the last interval.
-
-    Articles are pages cleaned into articles; they are stored in batches (KZNEWS_DB_BATCH_SIZE), so
-    "stored" (new articles written) moves in steps behind them.
-    """
-    pages, articles, stored, dropped = _totals(stats_by_site.values())
-    minutes, seconds = divmod(int(elapsed), 60)
-    hours, minutes = divmod(minutes, 60)
-    sites = ", ".join(f"{name} done" if name in done else name for name in sorted(stats_by_site)) or "-"
-    return (
-        f"harvest {hours}:{minutes:02d}:{seconds:02d} | {sites} | pages {pages} ({rates[0]:.1f}/s)"
-        f" | articles {articles} ({rates[1]:.1f}/s) | stored {stored} | dropped {dropped}"
-    )
-
-
-def _totals(all_stats: Any) -> tuple[int, int, int, int]:
-    """Pages fetched, articles cleaned, articles stored (new), pages dropped."""
-    pages = articles = stored = dropped = 0
-    for stats in all_stats:
-        pages += int(stats.get("response_received_count", 0))
-        articles += int(stats.get("kznews/cleaned", 0))
-        stored += int(stats.get("kznews/stored", 0))
-        dropped += sum(int(v) for k, v in stats.items() if k.startswith("kznews/dropped/"))
-    return pages, articles, stored, dropped
 
 
 class ProgressBoard:
@@ -97,7 +61,7 @@ class ProgressBoard:
         now = self.clock()
         started = now if self.started is None else self.started
         stats = {name: collector.get_stats() for name, collector in self.crawls.items()}
-        pages, articles, _, _ = _totals(stats.values())
+        pages, articles, _, _ = progress_totals(list(stats.values()))
         then, pages_then, articles_then = self._last or (started, 0, 0)
         span = max(now - then, 1e-9)
         self._last = (now, pages, articles)

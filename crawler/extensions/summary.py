@@ -8,29 +8,10 @@ from typing import Any
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
+from crawler.runview import format_summary
+from pipelines import runstats
+
 logger = logging.getLogger(__name__)
-
-
-def format_summary(name: str, stats: dict[str, Any]) -> str:
-    """A plain-text table of the kznews/* counters of one run."""
-
-    def rows(prefix: str) -> list[tuple[str, int]]:
-        return sorted((k.removeprefix(prefix), v) for k, v in stats.items() if k.startswith(prefix))
-
-    lines = [f"kznews run summary: {name} ({stats.get('finish_reason', 'unknown')})"]
-    lines.append(f"  pages fetched      {stats.get('response_received_count', 0)}")
-    lines.append(f"  article pages      {stats.get('kznews/article_pages', 0)}")
-    lines.append(f"  already stored     {stats.get('kznews/skipped/known', 0)} (not fetched again)")
-    lines.append(f"  stored (new)       {stats.get('kznews/stored', 0)}")
-    lines.append(f"  updated            {stats.get('kznews/updated', 0)}")
-    lines.append(f"  unchanged          {stats.get('kznews/unchanged', 0)}")
-    for edition, count in rows("kznews/stored/"):
-        lines.append(f"    stored [{edition}]{' ' * max(1, 11 - len(edition))}{count}")
-    for reason, count in rows("kznews/dropped/"):
-        lines.append(f"  dropped: {reason:<18}{count}")
-    if blocked := stats.get("kznews/blocked", 0):
-        lines.append(f"  BLOCKED: the site answered {blocked} request(s) with an anti-bot challenge page")
-    return "\n".join(lines)
 
 
 class RunSummaryExtension:
@@ -51,7 +32,7 @@ class RunSummaryExtension:
     def spider_closed(self, spider: Any, reason: str) -> None:
         """Print the summary to stdout (the user's terminal or cron mail) and the log."""
         stats = dict(self.crawler.stats.get_stats())
-        stats.setdefault("finish_reason", reason)
+        stats.setdefault(runstats.FINISH_REASON, reason)
         summary = format_summary(spider.name, stats)
         logger.info("%s", summary)
         print(summary, flush=True)

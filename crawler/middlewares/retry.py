@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import logging
+from asyncio import sleep
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING
 
-from scrapy.downloadermiddlewares.retry import RetryMiddleware
-from scrapy.utils.asyncio import sleep
+from scrapy.downloadermiddlewares.retry import RetryMiddleware, get_retry_request
+
+from pipelines import runstats
 
 if TYPE_CHECKING:
     from scrapy.http import Request, Response
@@ -47,6 +49,23 @@ class RetryAfterMiddleware(RetryMiddleware):
         self.backoff_base = settings.getfloat("KZNEWS_RETRY_BACKOFF_BASE", 2.0)
         self.backoff_max = settings.getfloat("KZNEWS_RETRY_BACKOFF_MAX", 120.0)
 
+    def retry_request(self, request: Request, reason: str) -> Request | None:
+        """The retry of ``request`` as RetryMiddleware makes it, or None once its retries are spent.
+
+        Settings as RetryMiddleware reads them (RETRY_TIMES, RETRY_PRIORITY_ADJUST, RETRY_GIVE_UP_LOG_LEVEL),
+        overridden per request by the ``max_retry_times``, ``priority_adjust`` and ``give_up_log_level``
+        meta keys; stats ``retry/count``, ``retry/reason_count/<reason>``, ``retry/max_reached``.
+        """
+        assert self.crawler.spider is not None, "responses arrive once the spider exists"
+        return get_retry_request(
+            request,
+            spider=self.crawler.spider,
+            reason=reason,
+            max_retry_times=request.meta.get("max_retry_times", self.max_retry_times),
+            priority_adjust=request.meta.get("priority_adjust", self.priority_adjust),
+            give_up_log_level=request.meta.get("give_up_log_level", self.give_up_log_level),
+        )
+
     def retry_delay(self, request: Request, response: Response, now: datetime) -> float:
         """Seconds to wait before retrying ``request`` after ``response``."""
         asked = retry_after_seconds(response.headers.get("Retry-After"), now)
@@ -58,12 +77,12 @@ class RetryAfterMiddleware(RetryMiddleware):
         """Return a retry request after the wait, or the response when it is not retried."""
         if request.meta.get("dont_retry", False) or response.status not in self.retry_http_codes:
             return response
-        retry = self._retry(request, f"{response.status}")
+        retry = self.retry_request(request, str(response.status))
         if retry is None:
             return response
         delay = self.retry_delay(request, response, datetime.now(UTC))
         if delay > 0:
-            self.crawler.stats.inc_value("kznews/retry/waited_seconds", round(delay))
+            self.crawler.stats.inc_value(runstats.RETRY_WAITED_SECONDS, round(delay))
             logger.debug("waiting %.1f s before retrying %s (status %d)", delay, request, response.status)
             await sleep(delay)
         return retry

@@ -28,7 +28,9 @@ from scrapy.exceptions import NotConfigured
 from scrapy.http import Headers, Response
 from scrapy.responsetypes import responsetypes
 
-from crawler.warcstore import ArchivedResponse, WarcReplayStore, WarcWriterStore
+from crawler.warcstore import ArchivedResponse, WarcReplayStore
+from crawler.warcwriter import WarcWriterStore
+from pipelines import runstats
 
 if TYPE_CHECKING:
     from typing import Self
@@ -104,8 +106,8 @@ class WarcArchiveMiddleware:
             self.replay.close()
             logger.info(
                 "Replay answered %d request(s) from the archive, %d miss(es)",
-                self.stats.get_value("warc/replay_hit", 0),
-                self.stats.get_value("warc/replay_miss", 0),
+                self.stats.get_value(runstats.WARC_REPLAY_HIT, 0),
+                self.stats.get_value(runstats.WARC_REPLAY_MISS, 0),
             )
 
     def process_request(self, request: Request) -> Response | None:
@@ -114,10 +116,10 @@ class WarcArchiveMiddleware:
             return None
         archived = self.replay.retrieve(request.url) if request.method == "GET" else None
         if archived is None:
-            self.stats.inc_value("warc/replay_miss")
+            self.stats.inc_value(runstats.WARC_REPLAY_MISS)
             logger.debug("Not in the archive, answering 404: %s", request)
             return Response(request.url, status=404, request=request, flags=[REPLAY_FLAG])
-        self.stats.inc_value("warc/replay_hit")
+        self.stats.inc_value(runstats.WARC_REPLAY_HIT)
         request.meta[META_KEY] = _provenance(Path(archived.file).name, archived.offset, archived.fetched_at)
         return _to_scrapy_response(archived, request)
 
@@ -130,10 +132,10 @@ class WarcArchiveMiddleware:
             file, offset = self.writer.store(request, response, fetched_at)
         except OSError:
             # A full disk must not lose the page: the crawl goes on, the item simply has no provenance.
-            self.stats.inc_value("warc/store_error")
+            self.stats.inc_value(runstats.WARC_STORE_ERROR)
             logger.exception("Could not write %s to the WARC archive", response)
             return response
-        self.stats.inc_value("warc/record")
+        self.stats.inc_value(runstats.WARC_RECORD)
         request.meta[META_KEY] = _provenance(file, offset, fetched_at)
         return response
 

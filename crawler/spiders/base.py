@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import AsyncIterator, Iterator
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, ClassVar
-from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import scrapy
 from scrapy.http import Request, Response, TextResponse
-from scrapy.utils.gz import gunzip, gzip_magic_number
-from scrapy.utils.sitemap import sitemap_urls_from_robots
 
 from crawler.incremental import IncrementalFilter
 from crawler.profiles.schema import Listing, Rss, Sitemap, SiteProfile, Source
+from crawler.spiders.arguments import parse_day, parse_editions, parse_flag, parse_now, parse_positive
 from crawler.spiders.discovery import (
     Candidate,
     in_window,
@@ -23,11 +22,12 @@ from crawler.spiders.discovery import (
     parse_card_date,
     read_listing,
     read_rss,
-    read_sitemap,
     repair_loc,
 )
+from crawler.spiders.sitemaps import read_sitemap, sitemap_body, sitemap_urls
+from pipelines import runstats
 from pipelines.article import RawPage
-from pipelines.blockpage import CHALLENGE_STATUSES, blocked_by_host, count_blocked, detect_block_page
+from pipelines.blockpage import CHALLENGE_STATUSES, detect_block_page
 
 if TYPE_CHECKING:
     from scrapy.settings import BaseSettings
@@ -68,20 +68,21 @@ class NewsSpider(scrapy.Spider):
         **kwargs: Any,
     ):
         super().__init__(*args, **kwargs)
-        self.editions = self._parse_editions(lang)
-        self.since = _parse_day(since, "since")
-        self.until = _parse_day(until, "until")
+        self.editions = parse_editions(lang, self.profile.name, tuple(self.profile.editions))
+        self.since = parse_day(since, "since")
+        self.until = parse_day(until, "until")
         if self.since and self.until and self.since > self.until:
             raise ValueError(f"since {self.since} is after until {self.until}")
-        self.max_pages = _parse_positive(max_pages, "max_pages")
-        self.now = _parse_now(now)
-        self.refresh = _parse_flag(refresh, "refresh")
+        self.max_pages = parse_positive(max_pages, "max_pages")
+        self.now = parse_now(now)
+        self.refresh = parse_flag(refresh, "refresh")
         self.tz = ZoneInfo(self.profile.rules.tz)
         self.incremental: IncrementalFilter | None = None  # set by from_crawler
         self.stale_limit = STOP_AFTER_STALE_PAGES
         self._sources: dict[str, Source] = {_source_key(s): s for s in self.profile.sources}
         self._seen: set[str] = set()
         self._seen_pages: set[str] = set()
+        self._deciding = asyncio.Lock()
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> NewsSpider:
@@ -90,7 +91,7 @@ class NewsSpider(scrapy.Spider):
         spider.incremental = IncrementalFilter.from_crawler(crawler, refresh=spider.refresh)
         stale_limit = crawler.settings.get("KZNEWS_STOP_AFTER_STALE_PAGES", STOP_AFTER_STALE_PAGES)
         spider.stale_limit = (
-            _parse_positive(stale_limit, "KZNEWS_STOP_AFTER_STALE_PAGES") or STOP_AFTER_STALE_PAGES
+            parse_positive(stale_limit, "KZNEWS_STOP_AFTER_STALE_PAGES") or STOP_AFTER_STALE_PAGES
         )
         return spider
 
@@ -106,20 +107,6 @@ class NewsSpider(scrapy.Spider):
         if contact and (settings.getpriority("USER_AGENT") or 0) < contact_priority:
             version = settings.get("KZNEWS_VERSION", "0")
             settings.set("USER_AGENT", f"kznews/{version} (+{contact})", priority=contact_priority)
-
-    def _parse_editions(self, lang: str | None) -> tuple[str, ...]:
-        if not lang:
-            return tuple(self.profile.editions)
-        wanted = tuple(part.strip() for part in lang.split(",") if part.strip())
-        unknown = [e for e in wanted if e not in self.profile.editions]
-        if unknown:
-            raise ValueError(
-                f"{self.profile.name} has no edition {', '.join(unknown)}; "
-                f"editions: {', '.join(self.profile.editions)}"
-            )
-        return wanted
-
-    # --- entry points --------------------------------------------------------------------------------
 
     async def start(self) -> AsyncIterator[Request]:
         """One request per source serving a selected edition."""
@@ -152,58 +139,61 @@ class NewsSpider(scrapy.Spider):
             return source
         found = self._sources.get(source)
         if found is None:
-            self._inc("kznews/dropped/unknown_source")
+            self._inc(runstats.dropped("unknown_source"))
             self.logger.warning(
                 "no source %s in profile %s (changed since queued?)", source, self.profile.name
             )
         return found
 
-    # --- discovery callbacks -------------------------------------------------------------------------
-
-    def parse_sitemap(self, response: Response, source: Sitemap | str) -> Iterator[Request]:
+    async def parse_sitemap(self, response: Response, source: Sitemap | str) -> AsyncIterator[Request]:
         """Follow a robots.txt's sitemaps, a sitemap index's children, or a urlset's articles."""
         source = self._source(source)  # type: ignore[assignment]
         if source is None or not self._usable(response):
             return
         if response.url.endswith("/robots.txt"):
-            for url in sitemap_urls_from_robots(response.body, base_url=response.url):
+            for url in sitemap_urls(response.body, response.url):
                 if request := self._page_request(url, self.parse_sitemap, source):
                     yield request
             return
-        body = self._sitemap_body(response)
+        body = sitemap_body(response.body, self.settings.getint("DOWNLOAD_MAXSIZE"))
         if body is None:
-            self._inc("kznews/dropped/bad_sitemap")
+            self._inc(runstats.dropped("bad_sitemap"))
             return
         kind, entries = read_sitemap(body, self.tz)
         if kind == "sitemapindex":
-            yield from self._follow_children(entries, source)
+            for request in self._follow_children(entries, source):
+                yield request
         elif kind == "urlset":
-            yield from self._follow_all(entries, "sitemap")
+            for request in await self._follow_all(entries, "sitemap"):
+                yield request
         else:
-            self._inc("kznews/dropped/bad_sitemap")
+            self._inc(runstats.dropped("bad_sitemap"))
             self.logger.warning("%s is not a sitemap (root <%s>)", response.url, kind)
 
-    def _follow_children(self, children: list[Candidate], source: Sitemap) -> Iterator[Request]:
+    def _follow_children(self, children: list[Candidate], source: Sitemap) -> list[Request]:
         if source.news_only_pattern:
             news = [c for c in children if re.search(source.news_only_pattern, c.url)]
             children = news or children
+        requests = []
         for child in children:
             if not self.profile.article_urls.in_scope(child.url):
-                self._offsite(child.url)
+                self._inc(runstats.offsite(child.url))
             elif not in_window(child.when, self.since, None, self.tz):
-                self._inc("kznews/skipped/old_sitemap")  # unchanged since before the window
+                self._inc(runstats.skipped("old_sitemap"))  # unchanged since before the window
             elif request := self._page_request(child.url, self.parse_sitemap, source):
-                yield request
+                requests.append(request)
+        return requests
 
-    def parse_rss(self, response: Response, source: Rss | str) -> Iterator[Request]:
+    async def parse_rss(self, response: Response, source: Rss | str) -> AsyncIterator[Request]:
         """Follow the items of an RSS 2.0 feed."""
         if self._source(source) is None or not self._usable(response):
             return
-        yield from self._follow_all(read_rss(response.body), "rss")
+        for request in await self._follow_all(read_rss(response.body), "rss"):
+            yield request
 
-    def parse_listing(
+    async def parse_listing(
         self, response: Response, source: Listing | str, page: int, stale: int = 0
-    ) -> Iterator[Request]:
+    ) -> AsyncIterator[Request]:
         """Follow a listing page's cards, then its next page unless this one was old, the last, or the
         ``stale_limit``-th page in a row that brought nothing new (``stale``: such pages before this one)."""
         source = self._source(source)  # type: ignore[assignment]
@@ -221,8 +211,9 @@ class NewsSpider(scrapy.Spider):
                 dated += 1
                 old += not in_window(when, self.since, None, self.tz)
             candidates.append(Candidate(url, when))
-        requests = list(self._follow_all(candidates, "listing"))
-        yield from requests
+        requests = await self._follow_all(candidates, "listing")
+        for request in requests:
+            yield request
         stale = 0 if requests else stale + 1
         limit = self.max_pages or source.max_pages
         if dated and old == dated:
@@ -235,29 +226,38 @@ class NewsSpider(scrapy.Spider):
             if request := self._listing_request(source, page + 1, stale):
                 yield request
             return
-        self._inc(f"kznews/listing_stop/{stop}")
+        self._inc(runstats.listing_stop(stop))
         self.logger.info("listing %s stops at page %d: %s", source.url_template, page, stop)
 
-    def _follow_all(self, candidates: list[Candidate], via: str) -> Iterator[Request]:
+    async def _follow_all(self, candidates: list[Candidate], via: str) -> list[Request]:
         """Article requests for one discovery page's candidates: admitted, then the stored ones dropped
-        (one database lookup for the page; a sitemap lastmod newer than our fetch brings one back)."""
-        admitted: dict[str, Candidate] = {}
-        for candidate in map(self._admit, candidates):
-            if candidate is not None:
-                admitted.setdefault(candidate.url, candidate)  # a URL twice on one page: the first one
-        chosen = list(admitted.values())
-        if self.incremental is not None:
-            chosen = self.incremental.select(chosen, trust_lastmod=via == "sitemap")
+        (one database lookup for the page; a sitemap lastmod newer than our fetch brings one back).
+
+        One page is decided at a time: while a page waits for its look-up, another naming the same URLs
+        must not admit them too (each URL is requested once per run).
+        """
+        async with self._deciding:
+            admitted: dict[str, Candidate] = {}
+            for candidate in map(self._admit, candidates):
+                if candidate is not None:
+                    admitted.setdefault(candidate.url, candidate)  # a URL twice on one page: the first one
+            chosen = list(admitted.values())
+            if self.incremental is not None:
+                chosen = await self.incremental.select(chosen, trust_lastmod=via == "sitemap")
+            self._seen.update(candidate.url for candidate in chosen)
+        requests = []
         for candidate in chosen:
-            self._seen.add(candidate.url)
-            self._inc(f"kznews/discovered/{via}")
-            yield Request(
-                candidate.url,
-                callback=self.parse_article,
-                cb_kwargs={"edition": self.profile.edition_for_url(candidate.url)},
-                priority=ARTICLE_PRIORITY,
-                dont_filter=True,
+            self._inc(runstats.discovered(via))
+            requests.append(
+                Request(
+                    candidate.url,
+                    callback=self.parse_article,
+                    cb_kwargs={"edition": self.profile.edition_for_url(candidate.url)},
+                    priority=ARTICLE_PRIORITY,
+                    dont_filter=True,
+                )
             )
+        return requests
 
     def _admit(self, candidate: Candidate) -> Candidate | None:
         """The normalized candidate when it is an in-scope article URL of a selected edition, in the
@@ -265,22 +265,20 @@ class NewsSpider(scrapy.Spider):
         rules = self.profile.article_urls
         url = normalize_url(candidate.url)  # before the rules: "?utm_source=rss" must not hide an article
         if not rules.in_scope(url):
-            self._offsite(url)
+            self._inc(runstats.offsite(url))
             return None
         if not rules.is_article(url):
-            self._inc("kznews/skipped/not_article")
+            self._inc(runstats.skipped("not_article"))
             return None
         if self.profile.edition_for_url(url) not in self.editions:
-            self._inc("kznews/skipped/edition")
+            self._inc(runstats.skipped("edition"))
             return None
         if not in_window(candidate.when, self.since, self.until, self.tz):
-            self._inc("kznews/skipped/out_of_window")
+            self._inc(runstats.skipped("out_of_window"))
             return None
         if url in self._seen:
             return None
         return Candidate(url, candidate.when)
-
-    # --- articles ------------------------------------------------------------------------------------
 
     def parse_article(self, response: Response, edition: str) -> Iterator[RawPage]:
         """Yield the fetched article as a RawPage for the item pipelines.
@@ -296,7 +294,7 @@ class NewsSpider(scrapy.Spider):
             datetime.fromisoformat(warc["fetched_at"]) if warc.get("fetched_at") else datetime.now(UTC)
         )
         content_type = response.headers.get("Content-Type")
-        self._inc("kznews/article_pages")
+        self._inc(runstats.ARTICLE_PAGES)
         if (redirected := response.meta.get("redirect_urls")) and self.incremental is not None:
             self.incremental.note_redirect(redirected[0], response.url)
         yield RawPage(
@@ -311,38 +309,25 @@ class NewsSpider(scrapy.Spider):
             warc_offset=warc.get("offset"),
         )
 
-    # --- shared checks -------------------------------------------------------------------------------
-
     def _usable(self, response: Response) -> bool:
         """False (and counted) for a challenge page or a non-200 response let through for inspection."""
         headers = {k.decode("latin-1"): v[0].decode("latin-1") for k, v in response.headers.items() if v}
         marker = detect_block_page(response.status, headers, response.body)
         if marker:
-            count_blocked(self.crawler.stats, response.url)
+            runstats.count_blocked(self.crawler.stats, response.url)
             self.logger.debug("challenge page at %s (%s)", response.url, marker)
             return False
         if response.status != 200:
-            self._inc(f"kznews/dropped/http_{response.status}")
+            self._inc(runstats.dropped(f"http_{response.status}"))
             return False
         return True
-
-    def _sitemap_body(self, response: Response) -> bytes | None:
-        if gzip_magic_number(response):
-            try:
-                return gunzip(response.body, max_size=self.settings.getint("DOWNLOAD_MAXSIZE"))
-            except (OSError, ValueError):  # truncated gzip or over the size limit
-                return None
-        return response.body
-
-    def _offsite(self, url: str) -> None:
-        self._inc(f"kznews/offsite/{urlsplit(url).hostname or '?'}")
 
     def _inc(self, key: str) -> None:
         self.crawler.stats.inc_value(key)
 
     def closed(self, reason: str) -> None:
         """Say plainly when the site served challenge pages instead of articles."""
-        by_host = blocked_by_host(self.crawler.stats.get_stats())
+        by_host = runstats.blocked_by_host(self.crawler.stats.get_stats())
         if blocked := sum(by_host.values()):
             hosts = ", ".join(f"{h}: {n}" for h, n in by_host.most_common())
             self.logger.warning(
@@ -350,46 +335,6 @@ class NewsSpider(scrapy.Spider):
             )
 
 
-def _parse_day(value: str | None, name: str) -> date | None:
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise ValueError(f"-a {name}={value!r}: expected YYYY-MM-DD") from None
-
-
-def _parse_positive(value: str | int | None, name: str) -> int | None:
-    if value in (None, ""):
-        return None
-    try:
-        number = int(value)
-    except ValueError:
-        number = 0
-    if number < 1:
-        raise ValueError(f"-a {name}={value!r}: expected a positive integer")
-    return number
-
-
-def _parse_flag(value: str | bool | None, name: str) -> bool:
-    if isinstance(value, bool) or value is None:
-        return bool(value)
-    if value.strip().lower() in ("1", "true", "yes", "on"):
-        return True
-    if value.strip().lower() in ("", "0", "false", "no", "off"):
-        return False
-    raise ValueError(f"-a {name}={value!r}: expected 1 or 0")
-
-
 def _source_key(source: Source) -> str:
     """A source's name in request cb_kwargs: its URL (listing: URL template), unique within a profile."""
     return source.url_template if isinstance(source, Listing) else source.url
-
-
-def _parse_now(value: str | None) -> datetime:
-    if not value:
-        return datetime.now(UTC)
-    parsed = datetime.fromisoformat(value)
-    if parsed.tzinfo is None:
-        raise ValueError(f"-a now={value!r}: needs an offset, e.g. {value}+05:00")
-    return parsed

@@ -1,4 +1,4 @@
-"""Read discovery documents (sitemaps, RSS feeds, listing pages) into dated article-URL candidates."""
+"""Read discovery documents (RSS feeds, listing pages; sitemaps: sitemaps.py) into dated URL candidates."""
 
 from __future__ import annotations
 
@@ -10,11 +10,11 @@ from email.utils import parsedate_to_datetime
 from urllib.parse import urljoin
 from zoneinfo import ZoneInfo
 
-import dateparser
 import lxml.etree
 from courlan import normalize_url as courlan_normalize
 from parsel import Selector
-from scrapy.utils.sitemap import Sitemap
+
+from pipelines.dates import parse_date
 
 logger = logging.getLogger(__name__)
 
@@ -44,29 +44,6 @@ def normalize_url(url: str) -> str:
         return courlan_normalize(url, strict=True)
     except (ValueError, AttributeError):  # courlan raises on hosts it cannot split; keep the URL as is
         return url.split("#", 1)[0]
-
-
-def parse_w3c_datetime(text: str | None, tz: ZoneInfo) -> datetime | None:
-    """A sitemap <lastmod> ("2026-04-27", "2026-04-27T17:42:00+05:00", "...Z") as an aware datetime."""
-    if not text:
-        return None
-    value = text.strip().replace("Z", "+00:00")
-    try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=tz)
-
-
-def read_sitemap(body: bytes, tz: ZoneInfo) -> tuple[str, list[Candidate]]:
-    """Parse a sitemap or sitemap index with Scrapy's parser.
-
-    Returns:
-        ("sitemapindex" | "urlset" | other root name, the repaired locations with their lastmod).
-    """
-    sitemap = Sitemap(body)
-    entries = [Candidate(repair_loc(e["loc"]), parse_w3c_datetime(e.get("lastmod"), tz)) for e in sitemap]
-    return sitemap.type, [e for e in entries if e.url]
 
 
 def read_rss(body: bytes) -> list[Candidate]:
@@ -107,42 +84,14 @@ def read_listing(
     return list(pairs.items())
 
 
-KK_LATN_MONTHS = {
-    # 2021 Latin alphabet month names (qz.inform.kz "Qańtar" [seen], the rest general knowledge)
-    "qańtar": "January",
-    "aqpan": "February",
-    "naýryz": "March",
-    "sáýir": "April",
-    "mamyr": "May",
-    "maýsym": "June",
-    "shilde": "July",
-    "tamyz": "August",
-    "qyrkúıek": "September",
-    "qazan": "October",
-    "qarasha": "November",
-    "jeltoqsan": "December",
-}
-"""dateparser knows Cyrillic Kazakh months but not the Latin ones: they are translated to English first."""
-
-_KK_LATN = re.compile("|".join(KK_LATN_MONTHS), re.IGNORECASE)
-
-
 def parse_card_date(text: str | None, lang: str, now: datetime, tz: ZoneInfo) -> datetime | None:
-    """A listing card date ("Вчера", "01 декабря 2025", "21:38, 18 Августа 2026", "30 Qańtar 2026").
+    """A listing card date ("Вчера", "01 декабря 2025", "Политика 21:38, 18 Августа 2026"), aware; or None.
 
-    Relative words resolve against ``now``; an undated time-less text gives None.
+    ``parse_date(strict=False)``: relative words resolve against ``now``, a rubric or author beside the date
+    is ignored. ``lang`` (the edition's) is not needed: the one date table holds every language's words.
     """
-    if not text:
-        return None
-    text = _KK_LATN.sub(lambda m: KK_LATN_MONTHS[m.group(0).lower()], text)
-    settings = {
-        "RELATIVE_BASE": now.astimezone(tz).replace(tzinfo=None),
-        "TIMEZONE": str(tz),
-        "RETURN_AS_TIMEZONE_AWARE": True,
-        "DATE_ORDER": "DMY",
-        "PREFER_DATES_FROM": "past",
-    }
-    return dateparser.parse(text.replace("|", " "), languages=[lang, "ru", "kk", "en"], settings=settings)
+    parsed = parse_date(text, now=now, tz=tz.key, strict=False) if text else None
+    return parsed.value if parsed is not None else None
 
 
 def in_window(when: datetime | None, since: date | None, until: date | None, tz: ZoneInfo) -> bool:

@@ -1,11 +1,11 @@
-"""Alembic environment: runs migrations on a caller's connection (db.migrate) or on KZNEWS_DATABASE_URL."""
+"""Alembic environment: runs migrations on a caller's connection (db.migrate) or on ``-x url=...``."""
 
 from __future__ import annotations
 
 from alembic import context
 from sqlalchemy import Connection
 
-from db.engine import database_url, make_engine, normalize_url
+from db.engine import make_engine, normalize_url
 from db.migrate import context_options
 from db.models import Base
 
@@ -18,11 +18,13 @@ def _configure(connection: Connection) -> None:
 
 
 def _url() -> str:
-    """``alembic -x url=...``, else sqlalchemy.url of an alembic.ini, else KZNEWS_DATABASE_URL."""
+    """``alembic -x url=...``, else sqlalchemy.url of an alembic.ini (``kznews db upgrade`` needs neither)."""
     url = context.get_x_argument(as_dictionary=True).get("url")
     if not url and config.file_config.has_section(config.config_ini_section):
         url = config.get_main_option("sqlalchemy.url")
-    return url or database_url()
+    if not url:
+        raise SystemExit("no database URL: run `kznews db upgrade --database-url URL`, or alembic -x url=URL")
+    return url
 
 
 def run_migrations_offline() -> None:

@@ -18,17 +18,18 @@ from sqlalchemy import make_url, text
 from twisted.internet.task import Clock
 
 from crawler import distributed
-from crawler.distributed import RedisScheduler, dumps, loads
+from crawler.distributed import RedisScheduler
 from crawler.fixturesite import FIXTURE_NOW, load_manifest
 from crawler.profiles import PROFILES
 from crawler.profiles.schema import Sitemap
+from crawler.redisqueue import dumps, loads
 from crawler.spiders.sites import SPIDERS
 from db.engine import make_engine, make_sessionmaker
 from db.migrate import ensure_schema
 from db.repository import upsert_articles
 from pipelines.article import Article
 from tests.crawler.conftest import ROOT
-from tests.fixture_data import EXPECTED_PATH
+from tests.fixture_data import EXPECTED
 from tests.mockserver import index_by_path
 from tests.services import require_postgres_url, require_redis_url
 
@@ -77,7 +78,7 @@ def test_addon_switches_to_redis_when_the_url_is_set(no_redis_env, monkeypatch, 
     assert crawler.settings["SCHEDULER"] == "crawler.distributed.RedisScheduler"
     assert crawler.settings["DUPEFILTER_CLASS"] == "crawler.distributed.RedisDupeFilter"
     assert crawler.settings["REDIS_URL"] == "redis://127.0.0.1:6399/3"
-    assert crawler.settings["SCHEDULER_SERIALIZER"] == "crawler.distributed"
+    assert crawler.settings["SCHEDULER_SERIALIZER"] == "crawler.redisqueue"
 
 
 def test_explicit_settings_beat_the_addon(no_redis_env):
@@ -311,7 +312,7 @@ def test_two_crawler_processes_fetch_each_page_once_and_store_each_article_once(
     assert min(dequeued) >= 1 and sum(dequeued) == total - robots_middleware, dequeued
 
     # Every expected article stored once, by one worker: none written twice.
-    expected = json.loads(EXPECTED_PATH.read_text("utf-8"))
+    expected = EXPECTED
     kazinform = {url for url, fields in expected.items() if fields["site"] == "kazinform"}
     engine = make_engine(pg_schema_url)
     try:

@@ -1,10 +1,15 @@
 import json
+from datetime import datetime
 
 import pytest
 from warcio.archiveiterator import ArchiveIterator
+from warcio.timeutils import iso_date_to_datetime
 
-from crawler.fixturesite import DEFAULT_MANIFEST, load_manifest, pack_fixture_site
+from crawler.fixturesite import DEFAULT_MANIFEST, FIXTURE_NOW, load_manifest, pack_fixture_site
+from tests.fixture_data import GOLDENS
 from tests.pack_fixtures import main
+
+OLD_DESIGN = "https://tengrinews.kz/kazakhstan_news/v-nur-sultane-vyipal-pervyiy-sneg-384512/"
 
 
 def test_manifest_pages_have_bodies_and_content_types():
@@ -22,6 +27,29 @@ def test_missing_file_is_a_clear_error(tmp_path):
         load_manifest(bad)
 
 
+def test_a_page_is_fetched_at_fixture_now_unless_it_gives_its_own_fetched_at():
+    pages = load_manifest()
+    assert pages[OLD_DESIGN].fetched_at == datetime.fromisoformat("2019-11-15T16:20:00+06:00")
+    assert {page.fetched_at for url, page in pages.items() if url != OLD_DESIGN} == {FIXTURE_NOW}
+
+
+def test_a_fetched_at_without_offset_is_a_clear_error(tmp_path):
+    bad = tmp_path / "manifest.json"
+    entry = {"status": 200, "headers": {}, "fetched_at": "2019-11-15T16:20"}
+    bad.write_text(json.dumps({"https://x.kz/": entry}))
+    with pytest.raises(ValueError, match="fetched_at without an offset"):
+        load_manifest(bad)
+
+
+def test_pages_the_crawls_leave_out_are_linked_from_no_other_page():
+    pages = load_manifest()
+    left_out = [url for url, golden in GOLDENS.items() if not golden["crawled"]]
+    assert left_out == [OLD_DESIGN]
+    for url in left_out:
+        path = url.split("://", 1)[1].split("/", 1)[1]  # relative links and other schemes count too
+        assert not [other for other, page in pages.items() if other != url and path.encode() in page.body]
+
+
 def test_pack_writes_one_response_record_per_url(tmp_path, capsys):
     out = tmp_path / "site.warc.gz"
     assert main([str(out)]) == 0
@@ -30,6 +58,8 @@ def test_pack_writes_one_response_record_per_url(tmp_path, capsys):
     with open(out, "rb") as fh:
         records = [r for r in ArchiveIterator(fh) if r.rec_type == "response"]
     assert [r.rec_headers.get_header("WARC-Target-URI") for r in records] == list(pages)
+    dates = [iso_date_to_datetime(r.rec_headers.get_header("WARC-Date"), tz_aware=True) for r in records]
+    assert dates == [page.fetched_at for page in pages.values()]
     redirect = next(r for r in records if r.http_headers.get_statuscode() == "301")
     assert redirect.http_headers.get_header("Location").endswith("-3f9b12")
     assert len(pack_fixture_site(DEFAULT_MANIFEST, tmp_path / "again.warc.gz")) == len(pages)

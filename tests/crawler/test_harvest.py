@@ -14,30 +14,25 @@ from pathlib import Path
 
 import psutil
 import pytest
-from scrapy.settings import Settings
 
-from crawler.extensions.progress import ProgressBoard, progress_line
+from crawler.cli.harvest import add_arguments as add_harvest_arguments
+from crawler.cli.harvest import cycle_arguments as _child_arguments
+from crawler.cli.harvest import run as run_harvest
+from crawler.extensions.progress import ProgressBoard
 from crawler.fixturesite import DEFAULT_MANIFEST, pack_fixture_site
-from crawler.harvest import (
-    _child_arguments,
-    _live_runs,
-    add_harvest_arguments,
-    format_table,
-    parse_duration,
-    plan_jobs,
-    resolve_since,
-    run_harvest,
-)
+from crawler.harvest import _live_runs, parse_duration, plan_jobs, resolve_since
 from crawler.profiles import PROFILES
+from crawler.runview import format_table, progress_line
+from crawler.store import opened
 from db.engine import make_sessionmaker
 from db.migrate import open_database
 from db.models import CrawlRun
-from db.repository import STALE_RUN_REASON, fail_stale_runs, run_counters, run_outcome, start_run
-from pipelines.scrapy_adapters import owner_alive, run_owner
-from tests.fixture_data import EXPECTED_PATH
+from db.runs import fail_stale_runs, start_run
+from pipelines.runstats import STALE_RUN_REASON, owner_alive, run_outcome, run_owner
+from pipelines.runstats import run_counters as _run_counters
+from tests.fixture_data import EXPECTED
 
 ROOT = Path(__file__).resolve().parents[2]
-EXPECTED = json.loads(EXPECTED_PATH.read_text(encoding="utf-8"))
 NOW = datetime(2026, 4, 28, 20, 0, tzinfo=UTC)  # 2026-04-29 01:00 in Almaty
 # Loopback crawls at a fixed pace (DOWNLOAD_DELAY per host, set by each test) and short retry waits.
 LIVE = {"AUTOTHROTTLE_ENABLED": "False", "DOWNLOAD_DELAY_JITTER": "0", "KZNEWS_RETRY_BACKOFF_MAX": "1"}
@@ -47,6 +42,10 @@ def parse(*argv):
     parser = argparse.ArgumentParser()
     add_harvest_arguments(parser)
     return parser.parse_args(argv)
+
+
+def run_counters(stats):
+    return _run_counters(stats).columns()
 
 
 # --- units ----------------------------------------------------------------------------------------------
@@ -149,7 +148,11 @@ def test_stale_runs_of_dead_or_unknown_owners_fail_live_ones_stay(tmp_path):
         gone = start_run(session, "kazinform", "kazinform", owner={**run_owner(), "pid": dead.pid})
         elsewhere = start_run(session, "kazinform", "kazinform", owner={"host": "other-host", "pid": 1})
         other_site = start_run(session, "tengrinews", "tengrinews", owner={"host": "other-host", "pid": 1})
-        assert sorted(fail_stale_runs(session, "kazinform", now=NOW, alive=owner_alive)) == [gone, elsewhere]
+        note = {"failed_reason": STALE_RUN_REASON}
+        assert sorted(fail_stale_runs(session, "kazinform", note=note, now=NOW, alive=owner_alive)) == [
+            gone,
+            elsewhere,
+        ]
         runs = {run.id: run for run in session.query(CrawlRun)}
         assert runs[mine].status == runs[other_site].status == "running"
         assert runs[gone].status == "failed" and runs[gone].finished_at == NOW
@@ -221,8 +224,8 @@ def archive(tmp_path_factory):
 
 
 def harvest(db, *argv, settings):
-    """``python -m crawler.harvest`` on the SQLite file ``db`` with ``-s NAME=VALUE`` for each setting."""
-    command = [sys.executable, "-m", "crawler.harvest", "--database-url", f"sqlite:///{db}", *argv]
+    """``python -m crawler.cli harvest`` on the SQLite file ``db`` with ``-s NAME=VALUE`` for each setting."""
+    command = [sys.executable, "-m", "crawler.cli", "harvest", "--database-url", f"sqlite:///{db}", *argv]
     command += [arg for name, value in settings.items() for arg in ("-s", f"{name}={value}")]
     return subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
@@ -301,6 +304,23 @@ def test_harvest_of_both_sites_from_replay_records_one_run_each(tmp_path, archiv
         ["kazinform", "finished", str(stored["kazinform"])],
         ["tengrinews", "finished", str(stored["tengrinews"])],
     ]
+
+
+@pytest.mark.slow
+def test_a_harvest_of_both_sites_opens_one_database_engine(tmp_path, archive):
+    db = tmp_path / "one.sqlite3"
+    argv = ["harvest", "--workers", "0", "--database-url", f"sqlite:///{db}"]
+    argv += ["-s", f"KZNEWS_REPLAY={archive}"]
+    code = (
+        "import sys\nimport crawler.store as store\nfrom crawler.cli import main\n"
+        f"status = main({argv!r})\nprint('engines opened:', store.ENGINES_OPENED)\nsys.exit(status)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    assert "engines opened: 1" in result.stdout
+    assert sorted(site for _, site, *_ in runs(db)) == ["kazinform", "tengrinews"]
 
 
 @pytest.mark.slow
@@ -404,7 +424,6 @@ def test_a_site_still_harvested_by_a_live_process_is_skipped(tmp_path):
         live = start_run(session, "kazinform", "kazinform", owner=run_owner())
         start_run(session, "tengrinews", "tengrinews", owner={"host": "other-host", "pid": 1})
     factory.kw["bind"].dispose()
-    settings = Settings({"KZNEWS_DATABASE_URL": url})
-    assert _live_runs(settings, ["kazinform", "tengrinews"]) == {
-        "kazinform": f"run {live} (pid {os.getpid()})"
-    }
+    with opened(url) as database:
+        live_runs = _live_runs(database, ["kazinform", "tengrinews"])
+    assert live_runs == {"kazinform": f"run {live} (pid {os.getpid()})"}

@@ -1,16 +1,17 @@
 import asyncio
 import json
 import re
-from types import SimpleNamespace
 
 import pytest
 from scrapy.exceptions import NotConfigured
 from scrapy.http import HtmlResponse, Request
+from scrapy.settings import Settings
 from scrapy.utils.test import get_crawler
 
-from crawler.middlewares.hostmap import HostMapMiddleware, map_url
+from crawler import hostmap
+from crawler.hostmap import HostMapAddon, HostMapDownloadHandler, map_url
 from tests.crawls import crawl
-from tests.fixture_data import EXPECTED_PATH
+from tests.fixture_data import EXPECTED
 
 MIRROR = "http://127.0.0.1:8123/www.inform.kz"
 HOST_MAP = {"https://www.inform.kz": MIRROR}
@@ -31,12 +32,14 @@ class TestMapUrl:
         assert map_url(url, HOST_MAP) == mapped
 
 
-class FakeHandlers:
+class FakeHttpHandler:
+    """Stands in for Scrapy's HTTP download handler: records what it was asked to download."""
+
     def __init__(self, response_for):
         self.response_for = response_for
         self.requested = []
 
-    async def download_request_async(self, request):
+    async def download_request(self, request):
         self.requested.append(request.url)
         return self.response_for(request)
 
@@ -44,24 +47,30 @@ class FakeHandlers:
 def middleware(response_for):
     crawler = get_crawler(settings_dict={"KZNEWS_HOST_MAP": HOST_MAP})
     crawler.stats.open_spider()
-    handlers = FakeHandlers(response_for)
-    crawler.engine = SimpleNamespace(downloader=SimpleNamespace(handlers=handlers))
-    return HostMapMiddleware.from_crawler(crawler), handlers
+    handlers = FakeHttpHandler(response_for)
+    return HostMapDownloadHandler(crawler, handlers, HOST_MAP), handlers
 
 
-class TestHostMapMiddleware:
+class TestHostMapDownloadHandler:
     def test_not_configured_when_the_map_is_empty(self):
         with pytest.raises(NotConfigured):
-            HostMapMiddleware.from_crawler(get_crawler(settings_dict={"KZNEWS_HOST_MAP": {}}))
+            HostMapAddon.from_crawler(get_crawler(settings_dict={"KZNEWS_HOST_MAP": {}}))
 
-    def test_json_text_from_the_command_line_is_accepted(self):
+    def test_json_text_from_the_command_line_is_accepted(self, monkeypatch):
+        monkeypatch.setattr(hostmap, "build_from_crawler", lambda cls, crawler: FakeHttpHandler(None))
         crawler = get_crawler(settings_dict={"KZNEWS_HOST_MAP": json.dumps(HOST_MAP)})
-        assert HostMapMiddleware.from_crawler(crawler).to_mirror == HOST_MAP
+        assert HostMapDownloadHandler.from_crawler(crawler).to_mirror == HOST_MAP
+
+    def test_the_addon_installs_the_handler_for_http_and_https(self):
+        settings = Settings({"KZNEWS_HOST_MAP": HOST_MAP})
+        HostMapAddon().update_settings(settings)
+        handlers = settings.getdict("DOWNLOAD_HANDLERS")
+        assert handlers["http"] == handlers["https"] == "crawler.hostmap.HostMapDownloadHandler"
 
     def test_mapped_request_is_fetched_from_the_mirror_and_answered_under_the_real_url(self):
         mw, handlers = middleware(lambda r: HtmlResponse(r.url, body=b"<html>ok</html>", request=r))
         request = Request("https://www.inform.kz/ru/lenta?page=2")
-        response = asyncio.run(mw.process_request(request))
+        response = asyncio.run(mw.download_request(request))
         assert handlers.requested == [f"{MIRROR}/ru/lenta?page=2"]
         assert response.url == "https://www.inform.kz/ru/lenta?page=2"
         assert response.request is request and response.body == b"<html>ok</html>"
@@ -72,13 +81,14 @@ class TestHostMapMiddleware:
             return HtmlResponse(r.url, status=301, headers={"Location": f"{MIRROR}/kz/new-3f9b12"}, request=r)
 
         mw, _ = middleware(redirect)
-        response = asyncio.run(mw.process_request(Request("https://www.inform.kz/kz/old_a1234567")))
+        response = asyncio.run(mw.download_request(Request("https://www.inform.kz/kz/old_a1234567")))
         assert response.headers["Location"] == b"https://www.inform.kz/kz/new-3f9b12"
 
     def test_unmapped_request_goes_to_the_network(self):
-        mw, handlers = middleware(lambda r: pytest.fail("must not download"))
-        assert asyncio.run(mw.process_request(Request("https://tengrinews.kz/news.rss"))) is None
-        assert handlers.requested == []
+        mw, handlers = middleware(lambda r: HtmlResponse(r.url, body=b"live", request=r))
+        response = asyncio.run(mw.download_request(Request("https://tengrinews.kz/news.rss")))
+        assert handlers.requested == ["https://tengrinews.kz/news.rss"]  # as asked, not through a mirror
+        assert response.body == b"live"
 
 
 @pytest.mark.slow
@@ -98,7 +108,7 @@ def test_real_crawl_through_the_mirror(fresh_mockserver, tmp_path):
         logs[site] = result.stderr
     served = mockserver.log()[before:]
     scraped = {u for log in logs.values() for u in re.findall(r"Scraped from <200 (\S+)>", log)}
-    expected = json.loads(EXPECTED_PATH.read_text("utf-8"))
+    expected = EXPECTED
     assert scraped == set(expected)
     assert not any("/press_releases/" in path for path in served)  # robots.txt Disallow
     assert "Forbidden by robots.txt" in logs["tengrinews"]

@@ -13,13 +13,16 @@ from scrapy.http import Request
 from scrapy.utils.test import get_crawler
 
 from crawler.fixturesite import DEFAULT_MANIFEST, FIXTURE_NOW, pack_fixture_site
-from crawler.incremental import STAT_KNOWN, STAT_LASTMOD, IncrementalFilter
+from crawler.incremental import IncrementalFilter
 from crawler.spiders.discovery import Candidate
 from crawler.spiders.sites import SPIDERS
+from crawler.store import CrawlStore
 from db.engine import make_sessionmaker
 from db.migrate import open_database
 from db.repository import upsert_articles
 from db.state import site_state
+from pipelines.runstats import REFETCH_LASTMOD as STAT_LASTMOD
+from pipelines.runstats import SKIPPED_KNOWN as STAT_KNOWN
 from tests import crawls
 from tests.crawler.test_spiders import (
     GONE,
@@ -29,6 +32,7 @@ from tests.crawler.test_spiders import (
     T4,
     TENGRI_LISTING,
     TENGRI_SITEMAP,
+    drain,
     fixture_response,
     urls,
 )
@@ -73,7 +77,7 @@ class TestFilter:
         assert spider.incremental.check is True
         assert urls(spider.parse_sitemap(fixture_response(SITEMAP), TENGRI_SITEMAP)) == [T1, T4, GONE]
         assert not path.parent.exists()
-        spider.incremental.spider_closed(spider, "finished")  # nothing to record, nothing created
+        drain(spider.incremental.spider_closed(spider, "finished"))  # nothing to record, nothing created
         assert not path.parent.exists()
         assert STAT_KNOWN not in counters(spider)
 
@@ -91,18 +95,18 @@ class TestFilter:
             tmp_path, [make_article(n, url=f"https://x.kz/{n}", fetched_at=fetched) for n in (1, 2)]
         )
         counted: list[str] = []
-        component = IncrementalFilter(url, counted.append, check=True, record=True)
+        component = IncrementalFilter(CrawlStore(url), counted.append, check=True, record=True)
         later, earlier = fetched + timedelta(hours=1), fetched - timedelta(hours=1)
         candidates = [
             Candidate("https://x.kz/1", later),
             Candidate("https://x.kz/2", earlier),
             Candidate("https://x.kz/3"),
         ]
-        chosen = component.select(candidates, trust_lastmod=True)
+        chosen = drain(component.select(candidates, trust_lastmod=True))
         assert [c.url for c in chosen] == ["https://x.kz/1", "https://x.kz/3"]
         assert sorted(counted) == [STAT_LASTMOD, STAT_KNOWN]
         # An RSS pubDate or a listing card date is no modification date: a stored URL stays skipped.
-        assert [c.url for c in component.select(candidates, trust_lastmod=False)] == ["https://x.kz/3"]
+        assert [c.url for c in drain(component.select(candidates, trust_lastmod=False))] == ["https://x.kz/3"]
 
     def test_refresh_fetches_stored_urls_and_still_records_state(self, tmp_path):
         url = stored_db(tmp_path, [make_article(1, url=T1)])
@@ -127,10 +131,10 @@ class TestSpider:
         spider = make_spider(
             "tengrinews", {**STORING, "KZNEWS_DATABASE_URL": url, "KZNEWS_STOP_AFTER_STALE_PAGES": 2}
         )
-        page1 = list(spider.parse_listing(fixture_response(LISTING_1), TENGRI_LISTING, 1))
+        page1 = drain(spider.parse_listing(fixture_response(LISTING_1), TENGRI_LISTING, 1))
         assert urls(page1) == ["https://tengrinews.kz/news/page/2/"]  # nothing new, one more page
         page2 = fixture_response("https://tengrinews.kz/news/page/2/")
-        assert list(spider.parse_listing(page2, **page1[0].cb_kwargs)) == []
+        assert drain(spider.parse_listing(page2, **page1[0].cb_kwargs)) == []
         assert counters(spider)["kznews/listing_stop/nothing_new"] == 1
         assert counters(spider)[STAT_KNOWN] == 3
 
@@ -139,7 +143,7 @@ class TestSpider:
         spider = make_spider(
             "tengrinews", {**STORING, "KZNEWS_DATABASE_URL": url, "KZNEWS_STOP_AFTER_STALE_PAGES": 1}
         )
-        assert list(spider.parse_listing(fixture_response(LISTING_1), TENGRI_LISTING, 1)) == []
+        assert drain(spider.parse_listing(fixture_response(LISTING_1), TENGRI_LISTING, 1)) == []
 
     def test_a_redirected_article_url_becomes_an_alias_and_the_run_is_recorded(self, tmp_path):
         final = "https://www.inform.kz/kz/turkistan-oblysynda-makta-zhinau-nauqany-ayaqtaluga-zhaqyn-3f9b12"
@@ -147,8 +151,8 @@ class TestSpider:
         url = stored_db(tmp_path, [make_article(1, url=final, site="kazinform", published_at=FIXTURE_NOW)])
         spider = make_spider("kazinform", {**STORING, "KZNEWS_DATABASE_URL": url})
         request = Request(final, meta={"redirect_urls": [old]})
-        assert len(list(spider.parse_article(fixture_response(final, request), edition="kk"))) == 1
-        spider.incremental.spider_closed(spider, "finished")
+        assert len(drain(spider.parse_article(fixture_response(final, request), edition="kk"))) == 1
+        drain(spider.incremental.spider_closed(spider, "finished"))
         assert urls(spider.incremental.select([Candidate(old)])) == []  # known through the alias now
         factory = make_sessionmaker(open_database(url).kw["bind"])
         with factory() as session:
@@ -158,7 +162,7 @@ class TestSpider:
     def test_a_failed_run_records_no_state(self, tmp_path):
         url = stored_db(tmp_path, [make_article(1, site="kazinform")])
         spider = make_spider("kazinform", {**STORING, "KZNEWS_DATABASE_URL": url})
-        spider.incremental.spider_closed(spider, "shutdown")
+        drain(spider.incremental.spider_closed(spider, "shutdown"))
         with make_sessionmaker(open_database(url).kw["bind"])() as session:
             assert site_state(session, "kazinform") is None
 

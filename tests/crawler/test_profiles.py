@@ -1,4 +1,3 @@
-import json
 from dataclasses import replace
 
 import pytest
@@ -7,9 +6,8 @@ from crawler.fixturesite import load_manifest
 from crawler.profiles import PROFILES, build_registry, profile_for_url, render_sites_table, rules_for
 from crawler.profiles.schema import Edition, Listing, Rss, Sitemap, SiteProfile
 from pipelines.options import DEFAULT_RULES
-from tests.fixture_data import EXPECTED_PATH
+from tests.fixture_data import GOLDENS as EXPECTED
 
-EXPECTED = json.loads(EXPECTED_PATH.read_text(encoding="utf-8"))
 MANIFEST = load_manifest()
 
 

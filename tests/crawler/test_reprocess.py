@@ -12,8 +12,12 @@ from pathlib import Path
 import pytest
 
 from crawler import profiles
+from crawler.archive import ArchiveIndex
+from crawler.cli.options import day_or_datetime as since_datetime
+from crawler.cli.reprocess import add_arguments as add_reprocess_arguments
+from crawler.cli.reprocess import run as run_reprocess
 from crawler.fixturesite import DEFAULT_MANIFEST, pack_fixture_site
-from crawler.reprocess import ArchiveIndex, add_reprocess_arguments, reprocess, run_reprocess, since_datetime
+from crawler.reprocess import reprocess
 from db.engine import make_engine
 from pipelines.article import EXTRACTOR_VERSION
 from tests import crawls

@@ -46,7 +46,7 @@ def build(**settings):
             **settings,
         }
     )
-    crawler.spider = crawler._create_spider("test")
+    crawler.spider = crawler.spidercls.from_crawler(crawler, "test")
     crawler.stats.open_spider()
     return RetryAfterMiddleware.from_crawler(crawler)
 

@@ -1,4 +1,5 @@
 import asyncio
+import inspect
 import logging
 from collections import deque
 
@@ -18,7 +19,7 @@ from crawler.spiders.sites import SPIDERS
 from pipelines.article import RawPage
 from pipelines.options import DEFAULT_OPTIONS
 from pipelines.scrapy_adapters import CleaningPipeline
-from tests.fixture_data import EXPECTED_PATH
+from tests.fixture_data import EXPECTED
 
 PAGES = load_manifest()
 SETTINGS = {"ITEM_PIPELINES": {}, "KZNEWS_HOST_MAP": {}}
@@ -50,8 +51,21 @@ def stats(spider):
     return spider.crawler.stats.get_stats()
 
 
+def drain(output):
+    """A callback's output as a list (discovery callbacks are async generators), an awaitable's result."""
+    if hasattr(output, "__aiter__"):
+
+        async def collect():
+            return [item async for item in output]
+
+        return asyncio.run(collect())
+    if inspect.isawaitable(output):
+        return asyncio.run(output)
+    return list(output)
+
+
 def urls(requests):
-    return [r.url for r in requests]
+    return [r.url for r in drain(requests)]
 
 
 TENGRI_SITEMAP = source_of("tengrinews", Sitemap, "tengrinews.kz/sitemap-index")
@@ -114,14 +128,14 @@ class TestArguments:
 class TestSitemaps:
     def test_index_follows_only_news_children(self):
         spider = make_spider("tengrinews")
-        out = list(
+        out = drain(
             spider.parse_sitemap(fixture_response("https://tengrinews.kz/sitemap-index.xml"), TENGRI_SITEMAP)
         )
         assert urls(out) == ["https://tengrinews.kz/sitemap-news.xml"]
 
     def test_urlset_yields_articles_and_counts_repaired_offsite_locs(self):
         spider = make_spider("tengrinews")
-        out = list(
+        out = drain(
             spider.parse_sitemap(fixture_response("https://tengrinews.kz/sitemap-news.xml"), TENGRI_SITEMAP)
         )
         assert urls(out) == [T1, T4, GONE]
@@ -132,7 +146,7 @@ class TestSitemaps:
 
     def test_lastmod_window(self):
         spider = make_spider("tengrinews", since="2026-04-01", until="2026-04-26")
-        out = list(
+        out = drain(
             spider.parse_sitemap(fixture_response("https://tengrinews.kz/sitemap-news.xml"), TENGRI_SITEMAP)
         )
         assert urls(out) == [GONE]  # T1 is from 2017, T4 from 04-27
@@ -141,7 +155,7 @@ class TestSitemaps:
     def test_index_children_unchanged_since_before_the_window_are_skipped(self):
         spider = make_spider("kazinform", since="2026-04-21")
         source = source_of("kazinform", Sitemap, "www.inform.kz")
-        out = list(spider.parse_sitemap(fixture_response("https://www.inform.kz/sitemap.xml"), source))
+        out = drain(spider.parse_sitemap(fixture_response("https://www.inform.kz/sitemap.xml"), source))
         assert urls(out) == [
             "https://www.inform.kz/sitemap-news-ru.xml",
             "https://www.inform.kz/sitemap-news-kz.xml",
@@ -151,7 +165,7 @@ class TestSitemaps:
     def test_robots_txt_names_the_sitemaps(self):
         spider = make_spider("kazinform")
         source = source_of("kazinform", Sitemap, "qz.inform.kz")
-        out = list(spider.parse_sitemap(fixture_response("https://qz.inform.kz/robots.txt"), source))
+        out = drain(spider.parse_sitemap(fixture_response("https://qz.inform.kz/robots.txt"), source))
         assert urls(out) == ["https://qz.inform.kz/sitemap-news.xml"]
 
     def test_gzipped_sitemap(self):
@@ -168,7 +182,7 @@ class TestSitemaps:
     def test_edition_of_shared_sitemap_urls_comes_from_the_path(self):
         spider = make_spider("kazinform", lang="kk")
         source = source_of("kazinform", Sitemap, "www.inform.kz")
-        out = list(
+        out = drain(
             spider.parse_sitemap(fixture_response("https://www.inform.kz/sitemap-news-ru.xml"), source)
         )
         assert out == [] and stats(spider)["kznews/skipped/edition"] == 2
@@ -177,20 +191,20 @@ class TestSitemaps:
 class TestRss:
     def test_items_with_pubdate_window(self):
         spider = make_spider("tengrinews", since="2026-04-28")
-        out = list(spider.parse_rss(fixture_response("https://tengrinews.kz/news.rss"), TENGRI_RSS))
+        out = drain(spider.parse_rss(fixture_response("https://tengrinews.kz/news.rss"), TENGRI_RSS))
         assert urls(out) == [T2]
         assert stats(spider)["kznews/offsite/tengrisport.kz"] == 1
 
     def test_tracking_parameters_are_stripped_and_deduplicated_across_sources(self):
         spider = make_spider("kazinform")
-        rss = list(
+        rss = drain(
             spider.parse_rss(
                 fixture_response("https://www.inform.kz/ru/rss/"), source_of("kazinform", Rss, "/ru/")
             )
         )
         assert urls(rss) == [K1]
         listing = source_of("kazinform", Listing, "lenta")
-        out = list(
+        out = drain(
             spider.parse_listing(fixture_response("https://www.inform.kz/ru/lenta?page=1"), listing, 1)
         )
         assert urls(out) == [CF, "https://www.inform.kz/ru/lenta?page=2"]  # K1 was already seen
@@ -199,7 +213,7 @@ class TestRss:
 class TestListings:
     def test_cards_next_page_and_offsite_card(self):
         spider = make_spider("tengrinews")
-        out = list(
+        out = drain(
             spider.parse_listing(fixture_response("https://tengrinews.kz/news/page/1/"), TENGRI_LISTING, 1)
         )
         assert urls(out) == [PRESS, T4, "https://tengrinews.kz/news/page/2/"]  # robots.txt stops PRESS later
@@ -208,14 +222,14 @@ class TestListings:
 
     def test_relative_card_dates_resolve_against_now(self):
         spider = make_spider("tengrinews", since="2026-04-28")
-        out = list(
+        out = drain(
             spider.parse_listing(fixture_response("https://tengrinews.kz/news/page/1/"), TENGRI_LISTING, 1)
         )
         assert urls(out) == [PRESS, "https://tengrinews.kz/news/page/2/"]  # T4's card says Вчера
 
     def test_stops_on_a_page_entirely_older_than_since(self):
         spider = make_spider("tengrinews", since="2026-04-25")
-        out = list(
+        out = drain(
             spider.parse_listing(fixture_response("https://tengrinews.kz/news/page/2/"), TENGRI_LISTING, 2)
         )
         assert out == []
@@ -223,7 +237,7 @@ class TestListings:
 
     def test_stops_at_max_pages(self):
         spider = make_spider("tengrinews", max_pages="1")
-        out = list(
+        out = drain(
             spider.parse_listing(fixture_response("https://tengrinews.kz/news/page/1/"), TENGRI_LISTING, 1)
         )
         assert "https://tengrinews.kz/news/page/2/" not in urls(out)
@@ -231,22 +245,22 @@ class TestListings:
 
     def test_stops_when_two_pages_in_a_row_bring_nothing_new(self):
         spider = make_spider("tengrinews")  # KZNEWS_STOP_AFTER_STALE_PAGES: default 2
-        page2 = list(
+        page2 = drain(
             spider.parse_listing(fixture_response("https://tengrinews.kz/news/page/2/"), TENGRI_LISTING, 2)
         )
         assert urls(page2) == [T3, "https://tengrinews.kz/news/page/3/"]
         assert page2[-1].cb_kwargs["stale"] == 0
         page3 = fixture_response("https://tengrinews.kz/news/page/3/")
-        (page4,) = spider.parse_listing(page3, TENGRI_LISTING, 3)  # nothing new: one more page
+        (page4,) = drain(spider.parse_listing(page3, TENGRI_LISTING, 3))  # nothing new: one more page
         assert page4.url == "https://tengrinews.kz/news/page/4/" and page4.cb_kwargs["stale"] == 1
-        assert list(spider.parse_listing(page3, TENGRI_LISTING, 4, stale=1)) == []  # the list shifted again
+        assert drain(spider.parse_listing(page3, TENGRI_LISTING, 4, stale=1)) == []  # the list shifted again
         assert stats(spider)["kznews/listing_stop/nothing_new"] == 1
 
     def test_uncarded_listing_takes_only_article_links(self):
         spider = make_spider("kazinform")
         source = source_of("kazinform", Listing, "qz.inform.kz")
         url = "https://qz.inform.kz/category/ortalyk-aziya_c211/?page=1"
-        out = list(spider.parse_listing(fixture_response(url), source, 1))
+        out = drain(spider.parse_listing(fixture_response(url), source, 1))
         assert urls(out) == [
             "https://qz.inform.kz/news/ortalyq-aziya-elderi-su-resurstaryn-talqylady-4e7a21/",
             "https://qz.inform.kz/category/ortalyk-aziya_c211/?page=2",
@@ -271,7 +285,7 @@ class TestArticles:
 
     def test_challenge_page_is_counted_never_yielded_and_reported(self, caplog):
         spider = make_spider("kazinform")
-        assert list(spider.parse_article(fixture_response(CF), edition="ru")) == []
+        assert drain(spider.parse_article(fixture_response(CF), edition="ru")) == []
         assert stats(spider)["kznews/blocked"] == 1 and stats(spider)["kznews/blocked/www.inform.kz"] == 1
         with caplog.at_level(logging.WARNING):
             spider.closed("finished")
@@ -301,7 +315,7 @@ class TestArticles:
         response = responsetypes.from_args(url=url)(
             url=url, status=503, body=b"<html>busy" + b"<a href=x>" * 9, request=Request(url)
         )
-        assert list(spider.parse_article(response, edition="ru")) == []
+        assert drain(spider.parse_article(response, edition="ru")) == []
         assert stats(spider)["kznews/dropped/http_503"] == 1
 
 
@@ -325,7 +339,8 @@ def discover_all(site):
             found.setdefault(final, set()).add(request.cb_kwargs.get("via", "?"))
             continue
         via = request.callback.__name__.removeprefix("parse_")
-        for produced in request.callback(fixture_response(request.url, request), **request.cb_kwargs):
+        output = request.callback(fixture_response(request.url, request), **request.cb_kwargs)
+        for produced in drain(output):
             if produced.callback == spider.parse_article:
                 produced.cb_kwargs["via"] = via
             queue.append(produced)
@@ -335,9 +350,7 @@ def discover_all(site):
 class TestDiscoveryCoverage:
     @pytest.mark.parametrize("site", sorted(PROFILES))
     def test_every_fixture_article_is_discovered_and_all_three_sources_are_needed(self, site):
-        import json
-
-        expected = json.loads(EXPECTED_PATH.read_text("utf-8"))
+        expected = EXPECTED
         wanted = {u for u, e in expected.items() if e["site"] == site}
         found = discover_all(site)
         assert wanted <= set(found)

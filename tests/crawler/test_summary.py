@@ -5,7 +5,8 @@ from scrapy import Spider
 from scrapy.exceptions import NotConfigured
 from scrapy.utils.test import get_crawler
 
-from crawler.extensions.summary import RunSummaryExtension, format_summary
+from crawler.extensions.summary import RunSummaryExtension
+from crawler.runview import format_summary
 
 STATS = {
     "finish_reason": "finished",

@@ -16,7 +16,8 @@ from scrapy.utils.misc import build_from_crawler
 from scrapy.utils.test import get_crawler
 
 from crawler.middlewares.warc import WarcArchiveMiddleware
-from crawler.warcstore import iter_responses, read_record, write_archive
+from crawler.warcstore import iter_responses, read_record
+from crawler.warcwriter import write_archive
 
 REPO = Path(__file__).resolve().parents[2]
 SITE = "http://fixture.invalid"

@@ -11,14 +11,8 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from crawler.warcindex import index_path, load_index
-from crawler.warcstore import (
-    WarcReplayStore,
-    WarcWriterStore,
-    iter_responses,
-    read_record,
-    url_key,
-    write_archive,
-)
+from crawler.warcstore import WarcReplayStore, iter_responses, read_record, url_key
+from crawler.warcwriter import WarcWriterStore, write_archive
 
 HTML = "<html><head><title>{}</title></head><body><p>Мақала {}</p></body></html>"
 

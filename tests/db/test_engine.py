@@ -7,16 +7,32 @@ from pathlib import Path
 import pytest
 from sqlalchemy import inspect, text
 
-from db.engine import DEFAULT_DATABASE_URL, database_url, make_engine, make_sessionmaker, normalize_url
+from db.engine import database_missing, make_engine, make_sessionmaker, normalize_url, sqlite_file
 
 REPO = Path(__file__).resolve().parents[2]
 
 
+def settings_database_url(environ):
+    """KZNEWS_DATABASE_URL as crawler/settings.py resolves it in a fresh process with ``environ``."""
+    code = "from crawler import settings; print(settings.KZNEWS_DATABASE_URL)"
+    env = {"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin", **environ}
+    result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    return result.stdout.strip()
+
+
 def test_database_url_comes_from_the_environment():
-    assert database_url({}) == DEFAULT_DATABASE_URL == "sqlite:///data/kznews.sqlite3"
+    assert settings_database_url({}) == "sqlite:///data/kznews.sqlite3"
     assert (
-        database_url({"KZNEWS_DATABASE_URL": "postgresql+psycopg://u@h/db"}) == "postgresql+psycopg://u@h/db"
+        settings_database_url({"KZNEWS_DATABASE_URL": "postgresql+psycopg://u@h/db"})
+        == "postgresql+psycopg://u@h/db"
     )
+
+
+def test_a_sqlite_file_not_created_yet_is_missing(tmp_path):
+    url = f"sqlite:///{tmp_path}/later/kznews.sqlite3"
+    assert sqlite_file(url) == tmp_path / "later" / "kznews.sqlite3"
+    assert database_missing(url) and not database_missing("postgresql+psycopg://u@h/db")
+    assert sqlite_file("sqlite://") is None and not database_missing("sqlite:///:memory:")
 
 
 @pytest.mark.parametrize("url", ["postgresql://u@h/db", "postgres://u@h/db", "postgresql+psycopg://u@h/db"])

@@ -5,6 +5,7 @@ import csv
 import dataclasses
 import gzip
 import json
+import subprocess
 import sys
 from datetime import UTC, date, datetime, timedelta, timezone
 
@@ -12,18 +13,13 @@ import pyarrow.parquet as pq
 import pytest
 from sqlalchemy import event, select
 
-from db import export
+from crawler.cli.export import FORMATS as CLI_FORMATS
+from crawler.cli.export import add_arguments as add_export_arguments
+from crawler.cli.export import run as run_export
+from db import exportformats
 from db.convert import record_to_dict
-from db.export import (
-    FIELDS,
-    ExportError,
-    add_export_arguments,
-    export_articles,
-    export_query,
-    infer_format,
-    open_writer,
-    run_export,
-)
+from db.export import export_articles, export_query
+from db.exportformats import FIELDS, FORMATS, ExportError, infer_format, open_writer
 from db.models import ArticleRecord, Site, TranslationLink
 from db.repository import upsert_articles
 from pipelines.article import Article, Translation
@@ -169,7 +165,7 @@ class TestRoundTrip:
         assert str(table.schema.field("published_at").type) == "timestamp[us, tz=UTC]"
 
     def test_parquet_rows_are_grouped(self, session, tmp_path, monkeypatch):
-        monkeypatch.setattr(export, "ROW_GROUP_ROWS", 2)
+        monkeypatch.setattr(exportformats, "ROW_GROUP_ROWS", 2)
         store(session, *(make_article(n) for n in range(5)))
         path = write(session, tmp_path, "parquet", batch=3)
         meta = pq.ParquetFile(path).metadata
@@ -332,3 +328,12 @@ class TestCommand:
         assert "after --until" in capsys.readouterr().err
         with pytest.raises(SystemExit):
             self.parse("--since", "yesterday")
+
+    def test_format_choices_are_the_writers_formats(self):
+        assert CLI_FORMATS == FORMATS
+
+    def test_options_import_no_database_code(self):  # `kznews export --help` stays instant
+        heavy = "sorted(m for m in sys.modules if m.split('.')[0] in ('db', 'sqlalchemy', 'pyarrow'))"
+        code = f"import sys; from crawler.cli import build_parser; build_parser('export'); print({heavy})"
+        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+        assert done.stdout.strip() == "[]"

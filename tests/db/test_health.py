@@ -7,13 +7,21 @@ from datetime import UTC, date, datetime, timedelta, timezone
 import pytest
 from sqlalchemy.orm import Session
 
+from db import runs
 from db.health import ArticleDay, RunDay, article_days, iter_texts, last_successes, run_days, site_names
-from db.repository import finish_run, start_run, upsert_articles
+from db.repository import upsert_articles
+from db.runs import start_run
 from pipelines.article import Article
+from pipelines.runstats import run_counters
 
 ALMATY = timezone(timedelta(hours=5))
 SINCE = datetime(2026, 11, 1, tzinfo=UTC)
 UNTIL = datetime(2026, 12, 1, tzinfo=UTC)
+
+
+def finish_run(session, run_id, status, stats, **kwargs):
+    """db.runs.finish_run with the counters runstats reads from ``stats`` (as the crawl store passes them)."""
+    return runs.finish_run(session, run_id, status, run_counters(stats).columns(), stats, **kwargs)
 
 
 def article(n: int, site: str, fetched: datetime, words: int, *, dated: bool = True, lang: str | None = "ru"):

@@ -8,25 +8,31 @@ from sqlalchemy import event, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from db import runs
 from db.convert import content_hash, record_to_article
 from db.models import ArticleRecord, ArticleVersion, CrawlRun, Site, TranslationLink
 from db.repository import (
     MAX_BIND_PARAMS,
     UpsertStats,
-    finish_run,
     get_or_create_site,
     iter_articles,
-    start_run,
     store_translations,
     upsert_articles,
 )
+from db.runs import start_run
 from pipelines.article import Article, Translation
+from pipelines.runstats import run_counters
 
 T1 = datetime(2025, 3, 1, 8, 0, tzinfo=UTC)
 T2 = T1 + timedelta(hours=6)
 T3 = T2 + timedelta(hours=6)
 ALMATY_2023 = timezone(timedelta(hours=6))  # Kazakhstan was UTC+6 until 2024-03-01
 ALMATY_2026 = timezone(timedelta(hours=5))  # ... and UTC+5 since
+
+
+def finish_run(session, run_id, status, stats, **kwargs):
+    """db.runs.finish_run with the counters runstats reads from ``stats`` (as the crawl store passes them)."""
+    return runs.finish_run(session, run_id, status, run_counters(stats).columns(), stats, **kwargs)
 
 
 def make_article(n: int = 0, **changes) -> Article:

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from pipelines import dates
+from pipelines import dates, dates_data
 from pipelines.dates import ParsedDate, date_from_url, is_clock_line, parse_date
 
 TABLE = Path(__file__).parent / "data" / "dates.tsv"
@@ -88,7 +88,12 @@ class TestParseDate:
             assert result is None or result.value <= now + dates.CLOCK_SKEW, text
 
     def test_every_month_name_in_the_tables_parses(self):
-        for table in (dates.RU_MONTHS, dates.KK_CYRL_MONTHS, dates.KK_LATN_MONTHS, dates.EN_MONTHS):
+        for table in (
+            dates_data.RU_MONTHS,
+            dates_data.KK_CYRL_MONTHS,
+            dates_data.KK_LATN_MONTHS,
+            dates_data.EN_MONTHS,
+        ):
             for number, names in table.items():
                 for name in names:
                     result = parse_date(f"15 {name.capitalize()} 2025, 10:00")
@@ -105,6 +110,66 @@ class TestParseDate:
     )
     def test_decoration_words_around_a_date(self, text, expected):
         assert parse_date(text).value.isoformat() == expected
+
+
+class TestParseDateLoose:
+    """strict=False: listing cards and short date blocks, one contiguous date among a few other words."""
+
+    @pytest.mark.parametrize(
+        ("text", "now", "expected"),
+        [
+            ("10 сентября 2024, 11:25 | Государство", "2024-09-11T12:00+05:00", "2024-09-10T11:25:00+05:00"),
+            ("Политика 21:38, 18 Августа 2026", "2026-08-19T12:00:00+05:00", "2026-08-18T21:38:00+05:00"),
+            ("Вчера, 11:22 · Общество", "2025-08-19T18:00:00+05:00", "2025-08-18T11:22:00+05:00"),
+            ("Опубликовано: 18 апреля 2024, 10:35 | Иван Петров", "2024-04-19T12:00:00+05:00",
+             "2024-04-18T10:35:00+05:00"),
+            ("15.02.2026, 09:18 Общество 0 4 678 Ольга Максимова", "2026-02-16T12:00:00+05:00",
+             "2026-02-15T09:18:00+05:00"),  # lada.kz date + meta line: a run of bare counters is ignored
+            ("Пятница, 04 Июл 2025, 12:00 👁 1234", "2025-07-05T12:00:00+05:00", "2025-07-04T12:00:00+05:00"),
+            ("11:17, 30 Qańtar 2026 | GMT +5 | Álem", "2026-02-02T11:15+05:00", "2026-01-30T11:17:00+05:00"),
+            ("Búgin, 14:20 | Saıasat", "2026-03-10T15:00:00+05:00", "2026-03-10T14:20:00+05:00"),
+            ("Сегодня", "2025-12-02T15:00:00+05:00", "2025-12-02T00:00:00+05:00"),
+        ],
+    )  # fmt: skip
+    def test_words_around_one_date_are_ignored(self, text, now, expected):
+        result = parse_date(text, now=datetime.fromisoformat(now), strict=False)
+        assert result.value.isoformat() == expected
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "24 июля на площадке павильона России стартовала выставка",  # a sentence: too many other words
+            "Jerasty dúmpýi 30 qańtarda Astana ýaqytymen saǵat 7:54-te",  # qz.inform.kz body sentence
+            "18 октября 2024 | Политика | 19 октября 2024",  # two dates
+            "18 октября 2024, 19 октября 2024",
+            "Политика " * 8 + "18 октября 2024",  # longer than a date line
+            "Еще 15 новостей",
+            "Политика | 1 234",
+            "Пятница | Политика",
+            "Политика | 12:30",
+            "",
+        ],
+    )
+    def test_prose_and_two_dates_are_refused(self, text):
+        assert parse_date(text, now=datetime(2026, 1, 5, tzinfo=UTC), strict=False) is None
+
+    def test_relative_needs_now(self):
+        assert parse_date("Вчера, 11:22 · Общество", strict=False) is None
+
+    def test_a_card_date_after_now_is_kept(self):
+        now = datetime.fromisoformat("2026-04-28T12:00:00+05:00")  # the fixture site's crawl instant
+        assert parse_date("21:38, 18 Августа 2026", now=now) is None
+        loose = parse_date("21:38, 18 Августа 2026", now=now, strict=False)
+        assert loose.value.isoformat() == "2026-08-18T21:38:00+05:00"
+
+    @pytest.mark.parametrize(
+        ("text", "now", "expected", "kind", "seen"),
+        [r for r in ROWS if r[2] != "-"],
+        ids=[r[0][:40] for r in ROWS if r[2] != "-"],
+    )
+    def test_every_strict_date_reads_the_same(self, text, now, expected, kind, seen):
+        now = None if now == "-" else datetime.fromisoformat(now)
+        assert parse_date(text, now=now, strict=False) == parse_date(text, now=now), seen
 
 
 class TestIsClockLine:

@@ -6,8 +6,8 @@ import pytest
 import pipelines.extract as extract_module
 from bench.aeb import AEB_DIR, load_pages, shingle_match
 from pipelines.extract import ExtractedBody, extract_body
+from pipelines.htmlpage import parse_html
 from pipelines.options import Layout
-from pipelines.structured import parse_html
 
 SENTENCES = [
     "The regional administration approved a new plan for the river embankment on Tuesday morning.",

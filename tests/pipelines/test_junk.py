@@ -1,7 +1,7 @@
 import pytest
 
 from pipelines.boilerplate import clean_paragraphs
-from pipelines.junk import is_currency, match_junk, weather_lines, weather_shape
+from pipelines.junk import is_currency, is_date_line, match_junk, weather_lines, weather_shape
 
 # One line per rule family and language, each seen in a real page (seeds, samples, kz-sites.md).
 JUNK_LINES = [
@@ -146,3 +146,43 @@ class TestShapes:
     )  # fmt: skip
     def test_is_currency(self, line, after_widget, expected):
         assert is_currency(line, after_widget=after_widget) is expected
+
+
+class TestDateLine:
+    """The bare-date-line pattern uses every form of pipelines/dates_data.py, and only whole short lines."""
+
+    @pytest.mark.parametrize(
+        "line",
+        [
+            "Monday, November 30th, 2020",
+            "18 октября 2024 | 16:08",
+            "Пятница, 04 Июл 2025, 12:00",  # ratel.kz: weekday and month abbreviation
+            "15:00, 23 Ноябрь 2025",  # Kazinform nominative
+            "11:17, 30 Qańtar 2026 | GMT +5",
+            "09 Sáýir, 2023",
+            "15 Nauryz 2024",  # 2021 Latin spelling
+            "5 қаңтарда 2026",  # kk locative
+            "Sat, 5 Mar 2024",
+            "Вчера, 11:22",
+            "Búgin, 14:20",
+            "24.08.2025, 15:10 28971",
+        ],
+    )
+    def test_date_lines(self, line):
+        assert is_date_line(line)
+
+    @pytest.mark.parametrize(
+        "line",
+        [
+            "24 июля на площадке павильона России стартовала выставка",
+            "Jerasty dúmpýi 30 qańtarda Astana ýaqytymen saǵat 7:54-te",
+            "5 мая 2024 года в Астане прошёл форум",
+            "В мае 2024 года",
+            "Там 15 человек",
+            "Mar 5, 2024 was a Tuesday",
+            "Вчера в Алматы прошёл митинг",
+            "Публикация от 5 мая вызвала скандал.",
+        ],
+    )
+    def test_story_sentences_are_not_date_lines(self, line):
+        assert not is_date_line(line)

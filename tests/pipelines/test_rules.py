@@ -46,7 +46,7 @@ def test_phrases_are_clean(rule, phrase):
     "table",
     [R.CURRENCY_LABELS, R.WEATHER_LABELS, R.KZ_CITIES, R.SHARE_SOCIAL_WHOLE, R.SHARE_SOCIAL_SHORT,
      R.SHARE_SOCIAL_START, R.READ_ALSO_START, R.READ_ALSO_LISTS, R.PAGE_CHROME_WHOLE, R.PAGE_CHROME_SHORT,
-     R.PAGE_CHROME_START, R.PROMO_START, R.MONTHS],
+     R.PAGE_CHROME_START, R.PROMO_START],
 )  # fmt: skip
 def test_language_tables_cover_kk_ru_en_without_duplicates(table):
     assert {"ru", "kk", "en"} <= set(table)

@@ -4,7 +4,8 @@ import lxml.etree
 import pytest
 
 from pipelines.article import Translation
-from pipelines.structured import DateCandidate, decode_html, parse_html, read_metadata
+from pipelines.htmlpage import decode_html, parse_html
+from pipelines.structured import DateCandidate, read_metadata
 from tests.conftest import SHARED
 
 HTML = SHARED / "research" / "html"
