@@ -53,7 +53,7 @@ SITEMAP_PATH = {"ru": "/sitemap-news-ru.xml", "kk": "/sitemap-news-kz.xml", "en"
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+")
 _NUMBER = re.compile(r"\d+")
 _UNSAFE_IN_TITLE = re.compile(r"[\"'<>&|«»“”]")
-_HEX_ID = re.compile(r"-([0-9a-f]{6})/?$")
+_HEX_ID = re.compile(r"-([0-9a-f]{8}|[0-9a-f]{6})/?$")  # Kazinform ids: 8 hex since spring 2026, 6 before
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,8 +139,10 @@ def _title(pool: tuple[str, ...], rng: random.Random) -> str:
 
 
 def _new_url(template: Template, number: int) -> str:
-    """The template URL with a new slug and a unique 6-hex id (an odd multiplier is a bijection mod 2^24)."""
-    hex_id = f"{(number * 2654435761 + 0xA5A5) % 16**6:06x}"
+    """The template URL with a new slug and a unique id as wide as the template's (6 or 8 hex digits; an odd
+    multiplier is a bijection mod 2^24 and 2^32)."""
+    width = len(_HEX_ID.search(template.url).group(1))
+    hex_id = f"{(number * 2654435761 + 0xA5A5) % 16**width:0{width}x}"
     parts = urlsplit(template.url)
     slash = "/" if parts.path.endswith("/") else ""
     head, _slug = parts.path.rstrip("/").rsplit("/", 1)
@@ -150,7 +152,7 @@ def _new_url(template: Template, number: int) -> str:
 def _body(html: str, paragraphs: list[str]) -> str:
     """Put ``paragraphs`` in the layout body's plain <p> elements, adding or removing <p> as needed."""
     doc = lxml.html.fromstring(html)
-    body = doc.cssselect(".article__body-text")[0]
+    body = doc.cssselect(".article__content, .article__body-text")[0]  # 2026 markup (www), qz pages
     slots = [p for p in body.iter("p") if not p.get("class")]
     for p in slots[len(paragraphs) :]:
         p.drop_tree()

@@ -1,10 +1,10 @@
 """Extraction quality gate: score our extractor per corpus and fail below the pinned F1 floors.
 
 Run from the repo root: ``.venv/bin/python -m bench.quality_gate`` (``--timing`` adds time per page against
-bare ``trafilatura.extract``; ``--update`` raises the floors to today's scores). Modelled on trafilatura's
-``tests/eval_gate.py``: one F1 floor per corpus in ``bench/quality_baseline.json`` with a sha256 of the corpus
-(annotations + HTML) so an edited benchmark is noticed, a 0.0005 noise margin, and no lowering of a floor
-without ``--allow-regression``.
+bare ``trafilatura.extract`` without comments; ``--update`` raises the floors to today's scores). Modelled on
+trafilatura's ``tests/eval_gate.py``: one F1 floor per corpus in ``bench/quality_baseline.json`` with a sha256
+of the corpus (annotations + HTML) so an edited benchmark is noticed, a 0.0005 noise margin, and no lowering
+of a floor without ``--allow-regression``.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from pathlib import Path
 import trafilatura
 
 from bench.aeb import AEB_DIR, Page, Scores, corpus_scores, load_pages, shingle_match
+from pipelines.article import Article
 from pipelines.core import extract_html
 
 BASELINE_PATH = Path(__file__).with_name("quality_baseline.json")
@@ -32,8 +33,12 @@ TextExtractor = Callable[[str, str | None], str]  # (html, url) -> article text,
 
 
 def extract_article_text(html: str, url: str | None = None) -> str:
-    """The full pipeline (extraction + shared cleaning stage): what kznews stores as the article text."""
-    return extract_html(html, url).text
+    """The full pipeline (extraction + shared cleaning stage): what kznews stores as the article text.
+
+    A page the pipeline rejects as no article stores nothing: its text is empty.
+    """
+    result = extract_html(html, url)
+    return result.text if isinstance(result, Article) else ""
 
 
 EXTRACTOR: TextExtractor = extract_article_text
@@ -146,13 +151,17 @@ def update_baseline(
 
 
 def timing(pages: list[Page], extractor: TextExtractor = EXTRACTOR) -> tuple[float, float]:
-    """Seconds per page of ``extractor`` and of bare ``trafilatura.extract(html)``, paired per page."""
+    """Seconds per page of ``extractor`` and of bare ``trafilatura.extract(html, include_comments=False)``.
+
+    The two run paired per page; comments off is the setting closest to ours, and the one our time target
+    (1.2x) is set against.
+    """
     ours = bare = 0.0
     for page in pages:
         best_ours = best_bare = math.inf
         for _ in range(TIMING_REPEATS):
             start = time.perf_counter()
-            trafilatura.extract(page.html)
+            trafilatura.extract(page.html, include_comments=False)
             middle = time.perf_counter()
             extractor(page.html, page.url)
             end = time.perf_counter()
@@ -183,7 +192,7 @@ def main(argv: list[str] | None = None) -> int:
             ours, bare = timing(CORPORA[name]().pages)
             print(
                 f"{name}: {ours * 1000:.1f} ms/page ({1 / ours:.1f} pages/s), bare trafilatura.extract "
-                f"{bare * 1000:.1f} ms/page: x{ours / bare:.3f}"
+                f"(include_comments=False) {bare * 1000:.1f} ms/page: x{ours / bare:.3f}"
             )
     if args.update:
         refused = update_baseline(results, args.allow_regression)

@@ -28,6 +28,9 @@ RUN_COUNTER_RISE = 3.0  # blocked / HTTP errors must also be 3x the site's usual
 STALE_MIN_HOURS = 6.0  # a few failed hourly runs in a row are site maintenance, not a broken harvest
 STALE_GAP_FACTOR = 1.5  # one missed run at the site's usual cadence plus half a cycle of slack
 DEFAULT_RUN_GAP_HOURS = 24.0  # cadence assumed without run history: the daily cron
+# --- profile fit (judged on the window's runs, no history needed: a redesign breaks a profile at once) ------
+LAYOUT_FALLBACK_SHARE = 0.5  # a few pages without a body (video, gallery) fall back; a redesign, most
+LAYOUT_FALLBACK_MIN = 3  # pages falling back before the share means anything
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +50,16 @@ class Share:
 
 
 @dataclass(frozen=True, slots=True)
+class ProfileFit:
+    """How well the site's profile fits its pages in the window (counted by the cleaning pipeline)."""
+
+    layout_selector: str | None = None  # the current layout's body selector
+    layout_pages: int = 0  # pages cleaned with that layout
+    layout_fallback: int = 0  # of them, pages the layout found no body (or too little) on
+    outside_rules: int = 0  # articles from feed URLs outside the profile's article URL patterns
+
+
+@dataclass(frozen=True, slots=True)
 class SiteHealth:
     """What the report knows about one site: window days, the baseline before them, runs, junk scan."""
 
@@ -60,6 +73,7 @@ class SiteHealth:
     junk_baseline: Share = Share()
     junk_example: str | None = None
     last_success: datetime | None = None
+    fit: ProfileFit = ProfileFit()
 
     @property
     def has_history(self) -> bool:
@@ -234,11 +248,34 @@ def check_stale(h: SiteHealth, now: datetime) -> list[Alert]:
     return [Alert(h.site, "last_success", f"last successful run {age(hours)} ago ({when})")]
 
 
+def check_profile_fit(h: SiteHealth) -> list[Alert]:
+    """The site changed under its profile: its layout finds no body, or its feeds list URLs it calls
+    non-articles. Nothing is lost meanwhile (the generic path and the feeds take over): the profile needs
+    an update."""
+    fit, alerts = h.fit, []
+    fallen = fit.layout_fallback
+    if fallen >= LAYOUT_FALLBACK_MIN and fallen >= LAYOUT_FALLBACK_SHARE * fit.layout_pages:
+        matched = fit.layout_pages - fallen
+        message = (
+            f"layout `{fit.layout_selector}` matched {matched:,} of {fit.layout_pages:,} pages "
+            f"{last_days(h.days)}; generic extraction used"
+        )
+        alerts.append(Alert(h.site, "layout_fallback", message))
+    if fit.outside_rules:
+        message = (
+            f"{fit.outside_rules:,} articles from feed URLs outside the profile's article URL patterns "
+            f"{last_days(h.days)}: the site's URL scheme changed"
+        )
+        alerts.append(Alert(h.site, "url_patterns", message))
+    return alerts
+
+
 CHECKS: tuple[Callable[[SiteHealth], list[Alert]], ...] = (
     check_count,
     check_body_length,
     check_shares,
     check_runs,
+    check_profile_fit,
 )
 
 

@@ -10,11 +10,21 @@ from datetime import date, datetime, time, timedelta, timezone
 from sqlalchemy import Engine, make_url
 from sqlalchemy.orm import Session
 
-from crawler.drift import Alert, Share, SiteHealth, article_share, check_site, per_day, rejected_share
+from crawler.drift import (
+    Alert,
+    ProfileFit,
+    Share,
+    SiteHealth,
+    article_share,
+    check_site,
+    per_day,
+    rejected_share,
+)
 from crawler.profiles import rules_for
 from db import health
 from db.engine import database_missing, make_engine
 from db.migrate import current_revision
+from pipelines import runstats
 from pipelines.junk import match_junk
 from pipelines.options import DEFAULT_RULES, SiteRules
 
@@ -136,9 +146,18 @@ def collect(
                 junk_baseline=junk_baseline,
                 junk_example=example,
                 last_success=successes.get(site),
+                fit=profile_fit(session, site, window),
             )
         )
     return result
+
+
+def profile_fit(session: Session, site: str, window: Window) -> ProfileFit:
+    """The window's counts of layout fallbacks and of articles outside the URL patterns, from run stats."""
+    keys = (runstats.layout_pages(site), runstats.layout_fallback(site), runstats.outside_rules(site))
+    pages, fallen, outside = health.run_stat_totals(session, site, window.since, window.until, keys).values()
+    current = _site_rules(site).layout_for(window.until.date())
+    return ProfileFit(current.body if current else None, pages, fallen, outside)
 
 
 @dataclass(frozen=True, slots=True)

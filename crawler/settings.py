@@ -84,6 +84,8 @@ ADDONS = {"crawler.distributed.DistributedAddon": 0, "crawler.hostmap.HostMapAdd
 # handed to the scheduler one by one anyway.
 CONCURRENT_ITEMS = 1
 FEED_EXPORT_ENCODING = "utf-8"
+# JOBDIR queues a killed crawl leaves behind are repaired or set aside before use (crawler/diskqueue.py).
+SCHEDULER_DISK_QUEUE = "crawler.diskqueue.SafeLifoDiskQueue"
 # Scrapy checks each callback's source for `return value` in a generator, caching by the bound method,
 # which dies with its request: the source was re-read and re-parsed every few hundred pages (profile).
 # A development aid: our callbacks are generators with bare returns only.

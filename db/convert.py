@@ -22,6 +22,7 @@ NOT_STORED_FIELDS: Mapping[str, str] = {
     "translations": "rows of their own table, translations",
     "lookalikes_fixed": "how many Latin look-alike letters cleaning replaced: about the run, not the article",
     "removed": "the lines cleaning took out and why: for debugging rules (kznews extract shows them)",
+    "extraction": "how the body was found (layout, generic, fallback): counted per run, for drift alerts",
 }
 """Article fields without an articles column of the same name, each with the reason.
 

@@ -188,6 +188,26 @@ def run_days(
     ]
 
 
+def run_stat_totals(
+    session: Session, site: str, since: datetime, until: datetime, keys: Sequence[str]
+) -> dict[str, int]:
+    """Per stat key, its sum over the stored stats of the site's runs started in [since, until).
+
+    Summed here rather than in SQL: a window holds a few dozen runs, and the keys name the site.
+    """
+    query = (
+        select(CrawlRun.stats)
+        .join(Site, Site.id == CrawlRun.site_id)
+        .where(Site.name == site, CrawlRun.started_at >= since, CrawlRun.started_at < until)
+    )
+    totals = dict.fromkeys(keys, 0)
+    for stats in session.scalars(query):
+        for key in keys:
+            value = (stats or {}).get(key, 0)
+            totals[key] += int(value) if isinstance(value, int | float) else 0
+    return totals
+
+
 def last_successes(
     session: Session, *, before: datetime | None = None, sites: Sequence[str] | None = None
 ) -> dict[str, datetime]:

@@ -24,6 +24,8 @@ class RawPage:
         edition: edition key of the profile ("ru", "kk", "kk-Latn", "en"), if known.
         status: HTTP status.
         warc_file, warc_offset: provenance of the record this page was read from.
+        outside_rules: the URL came from a feed but matches none of the profile's article URL patterns
+            (counted when it proves to be an article: the profile's patterns need an update).
     """
 
     url: str
@@ -35,6 +37,7 @@ class RawPage:
     status: int = 200
     warc_file: str | None = None
     warc_offset: int | None = None
+    outside_rules: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +88,9 @@ class Article:
     warc_file: str | None = None
     warc_offset: int | None = None
     extractor_version: str = EXTRACTOR_VERSION
+    # How the body was found: "layout" (the site's selectors), "generic" (no layout for the page),
+    # "fallback" (the layout found nothing or too little; the generic path was used), "text" (page text).
+    extraction: str | None = None
 
     @property
     def text(self) -> str:

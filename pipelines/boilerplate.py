@@ -20,22 +20,20 @@ from pipelines.junk import (
     READ_ALSO,
     SOCIAL_EMBED,
     SOURCE_CREDIT,
-    WEATHER_WIDGET,
-    alternation,
-    is_currency,
     is_date_line,
     match_junk,
     match_line,
     read_also_follow,
     site_junk,
     strip_decor,
-    weather_lines,
-    weather_shape,
 )
 from pipelines.normalize import NormalizedText, normalize_text
 from pipelines.options import DEFAULT_RULES, SiteRules
+from pipelines.phrases import alternation
+from pipelines.teasers import HEADLINE_MAX_WORDS, TEASER_BLOCK, is_headline, teaser_start
+from pipelines.widgets import context_rules, is_currency, weather_shape
 
-__all__ = ["CleanedBody", "clean_paragraphs", "match_junk"]
+__all__ = ["CleanedBody", "clean_paragraphs", "is_photo_credit", "match_junk"]
 
 logger = logging.getLogger(__name__)
 
@@ -45,7 +43,6 @@ MIN_DEDUP_CHARS = 20  # shorter repeated lines ("***", "—") are separators, no
 # A repeat further down is dropped only when it is prose of this size: recipes, spec lists and tables repeat
 # short items legitimately (AEB: 187 such lines on 4 pages, -0.4 recall when deduplicated).
 MIN_PROSE_DEDUP_CHARS = 80
-HEADLINE_MAX_WORDS = 20  # a linked title after "Читайте также"; story paragraphs are longer or end in "."
 TRAILING_SOURCE_LINES = 2  # "Source: X" counts only among the last body lines (seeds/004: the last one)
 
 # "Фото: X", "Фото - X", "Photo / X"; a dash needs spaces around it ("Фото-выставка открылась" is a sentence).
@@ -124,8 +121,12 @@ def clean_paragraphs(
             if norm.text:
                 lines.append(norm)
 
-    shapes = [weather_shape(n.text) for n in lines]
-    weather = weather_lines(shapes)
+    texts = [n.text for n in lines]
+    shapes = [weather_shape(t) for t in texts]
+    context = context_rules(texts, shapes)
+    line_rules = [context.get(j) or match_line(t, site, shapes[j]) for j, t in enumerate(texts)]
+    tail = teaser_start(texts, lambda j: line_rules[j] or _date_or_credit(texts[j]))
+    tail = len(lines) if tail is None else tail
     title_key = _key(normalize_text(title).text) if title else ""
     body: list[tuple[NormalizedText, str]] = []
     seen: set[str] = set()
@@ -139,18 +140,20 @@ def clean_paragraphs(
         rule = None
         if not (lead_given and i == 0):
             core = strip_decor(text)
-            rule = WEATHER_WIDGET if i in weather else match_line(text, site, shapes[i])
+            rule = line_rules[i]
             if rule is None and is_date_line(core):
                 rule = DATE_LINE
+            if rule is None and i >= tail:
+                rule = TEASER_BLOCK
             if rule is None and previous == CURRENCY_WIDGET and is_currency(text, after_widget=True):
                 rule = CURRENCY_WIDGET
-            if rule is None and _is_photo_credit(core):
+            if rule is None and is_photo_credit(core):
                 credits[core] = None
                 rule = PHOTO_CREDIT
             if rule == READ_ALSO:  # a bare header takes the linked title(s) on the next line(s) with it
                 pending_headlines = read_also_follow(core)
             elif rule is None and pending_headlines:
-                if _is_headline(text):
+                if is_headline(text):
                     rule = READ_ALSO
                     pending_headlines -= 1
                 else:
@@ -190,6 +193,14 @@ def clean_paragraphs(
         damaged_chars=sum(n.damaged_chars for n in kept),
         lookalikes_fixed=sum(n.lookalikes_fixed for n in kept),
     )
+
+
+def _date_or_credit(text: str) -> str | None:
+    """DATE_LINE or PHOTO_CREDIT for the lines dropped without a junk rule of their own."""
+    core = strip_decor(text)
+    if is_date_line(core):
+        return DATE_LINE
+    return PHOTO_CREDIT if is_photo_credit(core) else None
 
 
 def _cut_inline(norm: NormalizedText, removed: list[Removal]) -> NormalizedText:
@@ -234,7 +245,8 @@ def _pop_dateline(
     return match["dateline"]
 
 
-def _is_photo_credit(core: str) -> bool:
+def is_photo_credit(core: str) -> bool:
+    """A caption credit line ("Фото: пресс-служба Allur", "Фото Министерства транспорта РК")."""
     if len(core) > MAX_CREDIT_CHARS:
         return False
     if _PHOTO_COLON.match(core):
@@ -257,10 +269,6 @@ def _is_repeat(text: str, previous: str | None) -> bool:
         return False
     # "?" left out: interviews put the same long question to each guest (AEB page 3c6d3381)
     return text == previous or (len(text) >= MIN_PROSE_DEDUP_CHARS and text.endswith(_PROSE_END))
-
-
-def _is_headline(text: str) -> bool:
-    return len(text.split()) <= HEADLINE_MAX_WORDS and not text.endswith((".", ":", ";", ",", "…"))
 
 
 def _is_sentence(text: str) -> bool:

@@ -13,8 +13,10 @@ from pipelines.extract import extract_body
 from pipelines.htmlpage import parse_html
 from pipelines.language import detect_language
 from pipelines.options import DEFAULT_OPTIONS, DEFAULT_RULES, CleanOptions, SiteRules
+from pipelines.pagedates import visible_date
 from pipelines.structured import DateCandidate, read_metadata
 from pipelines.textpage import split_text_page
+from pipelines.verdict import page_verdict
 
 
 def extract_html(
@@ -26,12 +28,14 @@ def extract_html(
     headers: dict[str, str] | None = None,
     rules: SiteRules = DEFAULT_RULES,
     source: str | None = None,
-) -> Article:
-    """Extract one cleaned article from an HTML page.
+) -> Article | Rejection:
+    """Extract one cleaned article from an HTML page, or say why the page is not an article.
 
     The body comes from trafilatura (or the site layout's selectors) through the shared cleaning stage;
     metadata from structured data first (JSON-LD, article/OpenGraph meta, <time>, itemprop), then the
-    layout's visible fields, then the URL.
+    layout's visible fields; a date, failing those, from the page's visible date line near the headline
+    (htmldate as a last resort), then the URL. Homepages, listings, redirect stubs, error and challenge
+    pages get a Rejection (``pipelines/verdict.py``).
 
     Args:
         html: the page, as bytes (decoded from headers/meta/BOM, as Scrapy does) or text.
@@ -45,13 +49,21 @@ def extract_html(
     tree = parse_html(html, headers)
     meta = read_metadata(tree, url)
     layout = rules.layout_for(now.date() if now else None)
-    body = extract_body(tree, url, layout, meta.json_ld_body)
+    body = extract_body(tree, url, layout, meta.json_ld_body, meta.description)
+    if (verdict := page_verdict(tree, meta, body, url=url)) is not None:
+        return verdict
     title = body.title if layout and layout.title and body.title else meta.title or body.title
     cleaned = clean_paragraphs(body.paragraphs, title=title, rules=rules, lead=body.lead)
     published, date_source = _pick_date(
-        [*meta.published, *_layout_candidate(body.layout_fields, "published")], url, now, rules.tz
+        [*meta.published, *_layout_candidate(body.layout_fields, "published")], now, rules.tz
     )
-    modified, _ = _pick_date(list(meta.modified), None, now, rules.tz)
+    if published is None and (
+        shown := visible_date(tree, title=title, body=body.paragraphs, now=now, tz=rules.tz, url=url)
+    ):
+        published, date_source = shown
+    if published is None and url and (from_url := date_from_url(url, tz=rules.tz)):
+        published, date_source = from_url, "url"
+    modified, _ = _pick_date(list(meta.modified), now, rules.tz)
     language = detect_language([title or "", *cleaned.paragraphs])
     fields = body.layout_fields
     tags = tuple(t.strip() for t in fields["tags"].split(",") if t.strip()) if "tags" in fields else meta.tags
@@ -75,6 +87,7 @@ def extract_html(
         photo_credits=tuple(dict.fromkeys(photo_credits)),
         translations=meta.translations,
         fetched_at=now,
+        extraction=body.extraction,
     )
 
 
@@ -116,6 +129,7 @@ def extract_text(
         published_at=published.value if published else None,
         date_source=date_source,
         fetched_at=now,
+        extraction="text",
     )
 
 
@@ -124,7 +138,9 @@ def clean_page(
 ) -> Article | Rejection:
     """Turn one fetched page into an Article, or a Rejection naming why it is not stored.
 
-    Reasons: ``http_status``, ``blocked_page``, ``not_article``, ``empty_body``, ``too_short``.
+    Reasons: ``http_status``, ``blocked_page``, the verdicts of ``pipelines/verdict.py`` (``homepage``,
+    ``listing``, ``redirect_stub``, ``error_page``, ``challenge_page``), ``not_article``, ``empty_body``,
+    ``too_short``.
     """
     if raw.status != 200:
         return Rejection("http_status", f"HTTP {raw.status}", raw.url)
@@ -133,6 +149,8 @@ def clean_page(
     article = extract_html(
         raw.body, raw.url, raw.site, raw.fetched_at, headers=dict(raw.headers), rules=rules
     )
+    if isinstance(article, Rejection):
+        return article
     article = replace(article, edition=raw.edition, warc_file=raw.warc_file, warc_offset=raw.warc_offset)
     return validate_article(article, options) or article
 
@@ -150,16 +168,14 @@ def validate_article(article: Article, options: CleanOptions = DEFAULT_OPTIONS) 
 
 
 def _pick_date(
-    candidates: list[DateCandidate], url: str | None, now: datetime | None, tz: str
+    candidates: list[DateCandidate], now: datetime | None, tz: str
 ) -> tuple[ParsedDate | None, str | None]:
-    """The first candidate that parses (they come in evidence order), then the URL; a site clock never."""
+    """The first candidate that parses (they come in evidence order); a site clock never."""
     for candidate in candidates:
         if is_clock_line(candidate.raw):
             continue
         if (parsed := parse_date(candidate.raw, now=now, tz=tz)) is not None:
             return parsed, candidate.source
-    if url and (from_url := date_from_url(url, tz=tz)):
-        return from_url, "url"
     return None, None
 
 

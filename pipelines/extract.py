@@ -1,38 +1,47 @@
-"""HTML -> article body paragraphs: the site layout's selectors if they match, else trafilatura plus checks.
-
-The trafilatura path runs precision mode without comments (AEB: F1 0.964 against 0.953 for the defaults), then
-three checks that only use the page itself: a recall fallback when precision mode kept almost none of the
-page's paragraph text, removal of leading lines that repeat the headline, and a cross-check against the
-page's JSON-LD ``articleBody`` when the caller found one. trafilatura works on a copy of the tree it is given,
-so the caller's tree stays intact for metadata extraction.
-"""
+"""Find a parsed page's article body: the site layout's selectors when they hold it, else trafilatura."""
 
 from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterable, Mapping
-from copy import deepcopy
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
 from types import MappingProxyType
+from typing import Literal
 
 import lxml.html
-from lxml.cssselect import CSSSelector
+from lxml import etree
 from trafilatura import bare_extraction
+from trafilatura.external import SANITIZED_XPATH
 from trafilatura.metadata import extract_title
 from trafilatura.xml import xmltotxt
 
+from pipelines.bodychecks import JSON_LD_RECALL, drop_link_texts, json_ld_coverage, trim_to_json_ld, words
+from pipelines.layoutbody import first_text, layout_fields, layout_paragraphs
 from pipelines.options import Layout
+from pipelines.splitbody import merged_chunks
 
 logger = logging.getLogger(__name__)
 
-# Recall fallback: precision mode sometimes keeps one stray block (AEB barrons.com: a 260-character reprint
-# notice out of 3,300 characters of <p> text). Re-run in balanced mode when the output is short AND covers
-# little of the page's <p> text; real short articles (AEB has 370-character ones) cover most of it.
-FALLBACK_MAX_CHARS = 1500
-FALLBACK_P_SHARE = 0.25
-FALLBACK_ACCEPT_RATIO = 1.5  # keep the balanced output only when clearly longer
+# --- generic path: trafilatura in precision mode without comments (AEB: F1 0.964, defaults 0.953) -----------
+# It runs first in fast mode, without trafilatura's comparison with readability and justext. That comparison
+# can only change a result that is short (justext is consulted), "unclean" (justext), without <p> text or
+# table-dominated, or less than half as long as readability's text (readability wins only with twice as
+# much): the full cascade re-runs on those pages alone (AEB: 19 pages, among them all 6 where it changes the
+# result) and the others save a third of trafilatura's time. The page's text mass is its <p> text plus the
+# loose text of elements laying out lines with <br> (posts without <p>).
+COMPARE_MIN_CHARS = 250  # trafilatura's MIN_EXTRACTED_SIZE: below it, its cascade always consults justext
+COMPARE_COVERAGE = 0.5  # of the page's text mass; readability replaces a result only when twice as long
+
+# Recall fallback in balanced mode, bare trafilatura's own setting: precision mode deletes the text that
+# follows an element it empties (an image wrapper, a <time> inside <strong> before "July 15, 1960: ..."),
+# and with it whole paragraphs; it also drops a body it finds link-heavy (AEB barrons.com: a 260-character
+# reprint notice kept out of 3,300). Re-run when the result holds less than this share of the page's text
+# mass, or nothing, and keep the balanced text only when clearly longer. The re-run is in fast mode: at this
+# coverage (at most COMPARE_COVERAGE) the comparison with readability and justext has just run in precision
+# mode (AEB: fast and full balanced runs give the same text on all 12 pages that fall back).
+FALLBACK_COVERAGE = COMPARE_COVERAGE
+FALLBACK_ACCEPT_RATIO = 1.5
 
 # Headline repeated as the first body line(s): look at this many leading paragraphs, and call a paragraph
 # a headline when this share of its words (and at least TITLE_MIN_WORDS) belong to the title.
@@ -40,32 +49,34 @@ TITLE_LOOKAHEAD = 2
 TITLE_WORD_SHARE = 0.9
 TITLE_MIN_WORDS = 2  # a one-word line ("Photos", "Review") is a label, not a headline repeat
 
-# JSON-LD cross-check: only a long articleBody is evidence (AEB has 500-character teaser bodies), and only
-# when trafilatura's text contains most of it; then paragraphs sharing no 4-word shingle with it are extras.
-JSON_LD_MIN_CHARS = 800
-JSON_LD_CONTAINMENT = 0.8
-JSON_LD_NGRAM = 4
-JSON_LD_KEEP_MIN_WORDS = 6  # shorter paragraphs (subheads) are kept: too short to judge by shingles
+# --- layout path -----------------------------------------------------------------------------------------
+# A redesign usually leaves the old body selector matching nothing, or a remnant (a lead box, a caption).
+# Layout text under LAYOUT_MIN_COVERAGE of the page's text mass is suspect (the 19 fixture article pages:
+# 0.81-1.00; teaser-heavy live pages hold less), and only then does the generic path run, to replace it when
+# it finds over LAYOUT_FALLBACK_RATIO times as much: the layout's drop selectors remove junk the generic path
+# keeps, so a healthy layout can trail it a little.
+LAYOUT_MIN_COVERAGE = 0.25
+LAYOUT_FALLBACK_RATIO = 2.0
 
-# Layout path: paragraph-like elements, and elements never holding article text.
-PARAGRAPH_TAGS = frozenset({"p", "blockquote", "li", "h2", "h3", "h4", "pre"})
-NON_TEXT_TAGS = ("script", "style", "noscript", "template", "svg", "iframe", "button", "form")
-LAYOUT_FIELDS = ("published", "author", "section", "tags")
-DATE_ATTRIBUTES = ("datetime", "content")  # <time datetime=...>, <meta itemprop=datePublished content=...>
-
-_WORD_RE = re.compile(r"\w+")
+Extraction = Literal["layout", "generic", "fallback"]
 _LIST_MARKER_RE = re.compile(r"^\s*- ")
-_SPACE_RE = re.compile(r"[^\S\n]+")
+_UNCLEAN = etree.XPath(SANITIZED_XPATH)  # what makes trafilatura consult justext on a long result
 
 
 @dataclass(frozen=True, slots=True)
 class ExtractedBody:
-    """Body paragraphs in order (raw, before the shared cleaning stage) and the layout's raw field strings."""
+    """Body paragraphs in order (raw, before the shared cleaning stage) and the layout's raw field strings.
+
+    ``extraction`` says how the body was found: "layout" (the layout's body selector), "generic" (trafilatura:
+    no body selector for this page) or "fallback" (trafilatura, because the layout's body selector found no
+    text or far less than trafilatura: a sign the site changed its markup).
+    """
 
     paragraphs: tuple[str, ...]
     title: str | None = None
     lead: str | None = None
     layout_fields: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    extraction: Extraction = "generic"
 
 
 def extract_body(
@@ -73,58 +84,128 @@ def extract_body(
     url: str | None = None,
     layout: Layout | None = None,
     json_ld_body: str | None = None,
+    description: str | None = None,
 ) -> ExtractedBody:
     """Extract the article body of a parsed page; the tree is not modified.
 
     Args:
         tree: the page as parsed by ``pipelines.htmlpage.parse_html`` (trafilatura's parser settings).
         url: the page URL (helps trafilatura resolve links; never required).
-        layout: the site's selectors for this page's date; its body selector wins when it matches.
+        layout: the site's selectors for this page's date; its body selector wins when it finds the body.
         json_ld_body: the page's JSON-LD ``articleBody`` if any, used to drop trafilatura's extra blocks.
+        description: the page's og:description / meta description, kept as the lead by that cross-check.
 
     Returns:
-        The paragraphs (possibly empty), the title, the layout's lead and raw field strings.
+        The paragraphs (possibly empty), the title, the layout's lead and raw field strings, and how the
+        body was found.
     """
     layout = layout or Layout()
-    fields = MappingProxyType(_layout_fields(tree, layout))
-    title = _first_text(tree, layout.title) or extract_title(tree)
-    lead = _first_text(tree, layout.lead)
-    paragraphs = _layout_paragraphs(tree, layout) if layout.body else None
-    if not paragraphs:
-        if layout.body:
-            logger.debug(
-                "layout body selector %r found no text, falling back to trafilatura: %s", layout.body, url
-            )
-        paragraphs = _trafilatura_paragraphs(tree, url)
-        paragraphs = _drop_leading_title(paragraphs, title)
-        if json_ld_body:
-            paragraphs = _trim_to_json_ld(paragraphs, json_ld_body)
-    return ExtractedBody(tuple(paragraphs), title, lead, fields)
+    fields = MappingProxyType(layout_fields(tree, layout))
+    title = first_text(tree, layout.title, layout.drop) or extract_title(tree)
+    lead = first_text(tree, layout.lead, layout.drop)
+    mass = _text_mass(tree)
+    extraction: Extraction = "generic"
+    if layout.body:
+        paragraphs = layout_paragraphs(tree, layout)
+        chars = sum(map(len, paragraphs))
+        if chars >= LAYOUT_MIN_COVERAGE * mass and paragraphs:
+            return ExtractedBody(tuple(paragraphs), title, lead, fields, "layout")
+        generic = _generic_paragraphs(tree, url, mass, title, json_ld_body, description)
+        if paragraphs and sum(map(len, generic)) <= LAYOUT_FALLBACK_RATIO * chars:
+            return ExtractedBody(tuple(paragraphs), title, lead, fields, "layout")
+        logger.debug("layout body %r found %d chars, trafilatura more: %s", layout.body, chars, url)
+        paragraphs, extraction = generic, "fallback"
+    else:
+        paragraphs = _generic_paragraphs(tree, url, mass, title, json_ld_body, description)
+    return ExtractedBody(tuple(paragraphs), title, lead, fields, extraction)
 
 
-def _trafilatura_paragraphs(tree: lxml.html.HtmlElement, url: str | None) -> list[str]:
-    """Precision-mode trafilatura, falling back to balanced mode when it kept too little of the page."""
-    paragraphs = _run_trafilatura(tree, url, favor_precision=True)
+def _text_mass(tree: lxml.html.HtmlElement) -> int:
+    """Characters of running text: <p> text, and the loose text of elements laying out lines with <br>."""
+    mass = sum(len(p.text_content()) for p in tree.iter("p"))
+    for block in {br.getparent() for br in tree.iter("br")} - {None}:
+        if block.tag != "p" and next(block.iterancestors("p"), None) is None:
+            mass += len((block.text or "").strip()) + sum(len((child.tail or "").strip()) for child in block)
+    return mass
+
+
+def _generic_paragraphs(
+    tree: lxml.html.HtmlElement,
+    url: str | None,
+    mass: int,
+    title: str | None,
+    json_ld_body: str | None,
+    description: str | None,
+) -> list[str]:
+    """trafilatura's paragraphs after the headline, link and JSON-LD checks."""
+    run = _TrafilaturaRuns(tree, url)
+    paragraphs = _trafilatura_paragraphs(run, mass)
+    if (page := merged_chunks(tree, paragraphs)) is not None:
+        whole = _run_trafilatura(page, url, precision=True, fast=True)[0]
+        if sum(map(len, whole)) > sum(map(len, paragraphs)):
+            logger.debug("body split into chunks, merged: %s", url)
+            paragraphs = whole
+    coverage = json_ld_coverage(paragraphs, json_ld_body)
+    if coverage is not None and coverage < JSON_LD_RECALL:
+        balanced = run(precision=False, fast=True)[0]
+        if (json_ld_coverage(balanced, json_ld_body) or 0) >= JSON_LD_RECALL:
+            logger.debug("balanced mode holds more of the JSON-LD articleBody: %s", url)
+            paragraphs = balanced
+    paragraphs = drop_link_texts(tree, _drop_leading_title(paragraphs, title))
+    return trim_to_json_ld(paragraphs, json_ld_body, description) if json_ld_body else paragraphs
+
+
+class _TrafilaturaRuns:
+    """trafilatura on one page, each mode run at most once: (paragraphs, trafilatura's body element)."""
+
+    def __init__(self, tree: lxml.html.HtmlElement, url: str | None) -> None:
+        self.tree, self.url = tree, url
+        self.done: dict[tuple[bool, bool], tuple[list[str], etree._Element | None]] = {}
+
+    def __call__(self, *, precision: bool, fast: bool) -> tuple[list[str], etree._Element | None]:
+        if (precision, fast) not in self.done:
+            self.done[precision, fast] = _run_trafilatura(self.tree, self.url, precision=precision, fast=fast)
+        return self.done[precision, fast]
+
+
+def _trafilatura_paragraphs(run: _TrafilaturaRuns, mass: int) -> list[str]:
+    """Fast precision mode; the full cascade where it could differ; balanced mode when little is kept."""
+    paragraphs, body = run(precision=True, fast=True)
     length = sum(map(len, paragraphs))
-    if length < FALLBACK_MAX_CHARS and length < FALLBACK_P_SHARE * _p_text_length(tree):
-        balanced = _run_trafilatura(tree, url, favor_precision=False)
+    if _comparison_may_change(body, length, mass):
+        paragraphs = run(precision=True, fast=False)[0]
+        length = sum(map(len, paragraphs))
+    if not paragraphs or length < FALLBACK_COVERAGE * mass:
+        balanced = run(precision=False, fast=True)[0]
         if sum(map(len, balanced)) > FALLBACK_ACCEPT_RATIO * length:
-            logger.debug("precision output too short (%d chars), using balanced mode: %s", length, url)
+            logger.debug("precision mode kept %d of %d chars, using balanced mode: %s", length, mass, run.url)
             return balanced
     return paragraphs
 
 
-def _run_trafilatura(tree: lxml.html.HtmlElement, url: str | None, *, favor_precision: bool) -> list[str]:
+def _comparison_may_change(body: etree._Element | None, length: int, mass: int) -> bool:
+    """Whether trafilatura's readability/justext comparison could replace this fast-mode result."""
+    if body is None or length < COMPARE_MIN_CHARS or length < COMPARE_COVERAGE * mass:
+        return True
+    deficient = not body.xpath(".//p//text()") or len(body.findall(".//table")) > len(body.findall(".//p"))
+    return deficient or bool(_UNCLEAN(body))
+
+
+def _run_trafilatura(
+    tree: lxml.html.HtmlElement, url: str | None, *, precision: bool, fast: bool
+) -> tuple[list[str], etree._Element | None]:
+    """trafilatura's body as paragraphs (list items unmarked), and its body element."""
     document = bare_extraction(
         tree,
         url=url,
-        favor_precision=favor_precision,
+        fast=fast,
+        favor_precision=precision,
         include_comments=False,
         include_tables=True,  # AEB: tables off loses recall (F1 0.957 against 0.964)
         with_metadata=False,
     )
     if document is None or document.body is None:
-        return []
+        return [], None
     paragraphs = []
     for block in document.body:
         text = xmltotxt(block, False)
@@ -133,113 +214,19 @@ def _run_trafilatura(tree: lxml.html.HtmlElement, url: str | None, *, favor_prec
             line = _LIST_MARKER_RE.sub("", line) if is_list else line
             if line := line.strip():
                 paragraphs.append(line)
-    return paragraphs
-
-
-def _p_text_length(tree: lxml.html.HtmlElement) -> int:
-    return sum(len(p.text_content()) for p in tree.iter("p"))
-
-
-def _words(text: str) -> list[str]:
-    return _WORD_RE.findall(text.casefold())
+    return paragraphs, document.body
 
 
 def _drop_leading_title(paragraphs: list[str], title: str | None) -> list[str]:
     """Remove headline repeats (or the headline's first part) among the first paragraphs."""
     if not title or not paragraphs:
         return paragraphs
-    title_words = set(_words(title))
+    title_words = set(words(title))
     head = [p for p in paragraphs[:TITLE_LOOKAHEAD] if not _is_headline(p, title_words)]
     return head + paragraphs[TITLE_LOOKAHEAD:]
 
 
 def _is_headline(paragraph: str, title_words: set[str]) -> bool:
-    words = _words(paragraph)
-    inside = sum(word in title_words for word in words)
-    return len(words) >= TITLE_MIN_WORDS and inside >= TITLE_WORD_SHARE * len(words)
-
-
-def _shingles(text: str, n: int = JSON_LD_NGRAM) -> set[tuple[str, ...]]:
-    words = _words(text)
-    return {tuple(words[i : i + n]) for i in range(max(1, len(words) - n + 1))} if words else set()
-
-
-def _trim_to_json_ld(paragraphs: list[str], json_ld_body: str) -> list[str]:
-    """Drop paragraphs absent from a long JSON-LD articleBody that trafilatura's text otherwise contains."""
-    if len(json_ld_body) < JSON_LD_MIN_CHARS or not paragraphs:
-        return paragraphs
-    reference = _shingles(json_ld_body)
-    found = _shingles("\n".join(paragraphs))
-    if not reference or len(reference & found) < JSON_LD_CONTAINMENT * len(reference):
-        return paragraphs
-    kept = [p for p in paragraphs if len(_words(p)) < JSON_LD_KEEP_MIN_WORDS or _shingles(p) & reference]
-    if len(kept) < len(paragraphs):
-        logger.debug("JSON-LD articleBody cross-check dropped %d paragraphs", len(paragraphs) - len(kept))
-    return kept
-
-
-@lru_cache(maxsize=256)
-def _compiled(selector: str) -> CSSSelector:
-    return CSSSelector(selector)
-
-
-def _select(tree: lxml.html.HtmlElement, selector: str | None) -> list[lxml.html.HtmlElement]:
-    return _compiled(selector)(tree) if selector else []
-
-
-def _text(element: lxml.html.HtmlElement) -> str:
-    return " ".join(element.text_content().split())
-
-
-def _first_text(tree: lxml.html.HtmlElement, selector: str | None) -> str | None:
-    return next((text for el in _select(tree, selector) if (text := _text(el))), None)
-
-
-def _layout_fields(tree: lxml.html.HtmlElement, layout: Layout) -> dict[str, str]:
-    """Raw strings for the layout's published/author/section/tags selectors (tags comma-joined)."""
-    found: dict[str, str] = {}
-    for name in LAYOUT_FIELDS:
-        elements = _select(tree, getattr(layout, name))
-        if name == "tags":
-            tags = dict.fromkeys(text for el in elements if (text := _text(el)))
-            value = ", ".join(tags)
-        elif name == "published":
-            value = next((v for el in elements if (v := _date_string(el))), "")
-        else:
-            value = next((text for el in elements if (text := _text(el))), "")
-        if value:
-            found[name] = value
-    return found
-
-
-def _date_string(element: lxml.html.HtmlElement) -> str:
-    attribute = next((element.get(name) for name in DATE_ATTRIBUTES if element.get(name)), None)
-    return (attribute or _text(element)).strip()
-
-
-def _layout_paragraphs(tree: lxml.html.HtmlElement, layout: Layout) -> list[str]:
-    """Paragraph-like elements of every body match (drop selectors removed), in document order."""
-    paragraphs: list[str] = []
-    for match in _select(tree, layout.body):
-        body = deepcopy(match)  # drop selectors must not touch the caller's tree
-        for selector in (*layout.drop, *NON_TEXT_TAGS):
-            for element in _select(body, selector):
-                if element is not body:
-                    element.drop_tree()
-        paragraphs.extend(_block_texts(body))
-    return paragraphs
-
-
-def _block_texts(body: lxml.html.HtmlElement) -> Iterable[str]:
-    """Texts of the outermost paragraph-like elements, or the body's own lines when it has none."""
-    for br in body.iter("br"):
-        br.tail = "\n" + (br.tail or "")
-    blocks = [
-        el
-        for el in body.iter(*PARAGRAPH_TAGS)
-        if not any(parent.tag in PARAGRAPH_TAGS for parent in el.iterancestors())
-    ]
-    for block in blocks or [body]:
-        for line in _SPACE_RE.sub(" ", block.text_content()).split("\n"):
-            if line := line.strip():
-                yield line
+    found = words(paragraph)
+    inside = sum(word in title_words for word in found)
+    return len(found) >= TITLE_MIN_WORDS and inside >= TITLE_WORD_SHARE * len(found)

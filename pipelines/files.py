@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import gzip
 import sys
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from pipelines.article import Article
+from pipelines.article import Article, Rejection
 from pipelines.core import extract_html, extract_text
 from pipelines.options import DEFAULT_RULES, SiteRules
 
@@ -19,36 +20,63 @@ class UnreadableInput(Exception):
     """A path that cannot be read or whose kind is unknown; the message names it."""
 
 
-def extract_file(
-    path: str,
-    *,
-    url: str | None = None,
-    site: str | None = None,
-    now: datetime | None = None,
-    rules: SiteRules = DEFAULT_RULES,
-) -> Article:
-    """Extract the article of one file: ``.txt`` takes the text path, HTML suffixes the HTML path.
+@dataclass(frozen=True, slots=True)
+class PageInput:
+    """One saved page: where it came from, its bytes, and which path it takes (HTML or page text)."""
 
-    "-" reads standard input and sniffs HTML by a leading "<".
+    source: str
+    data: bytes
+    is_html: bool
+
+
+def read_input(path: str) -> PageInput:
+    """Read a saved page: ``.txt`` takes the text path, HTML suffixes the HTML path; "-" reads standard
+    input and sniffs HTML by a leading "<".
 
     Raises:
-        UnreadableInput: the file is missing, unreadable, not UTF-8 text (.txt), or of an unknown kind.
+        UnreadableInput: the file is missing or unreadable, or of an unknown kind.
     """
     name = path.lower()
     try:
         if path == "-":
             data = sys.stdin.buffer.read()
-            is_html = data.lstrip()[:1] == b"<"
-        elif name.endswith(HTML_SUFFIXES) or name.endswith(TEXT_SUFFIXES):
-            raw = Path(path).read_bytes()
-            data = gzip.decompress(raw) if name.endswith(".gz") else raw
-            is_html = name.endswith(HTML_SUFFIXES)
-        else:
+            return PageInput(path, data, data.lstrip()[:1] == b"<")
+        if not name.endswith(HTML_SUFFIXES + TEXT_SUFFIXES):
             raise UnreadableInput(f"{path}: unknown file kind (expected .txt, .html, .htm, .html.gz or -)")
-        if is_html:
-            return extract_html(data, url, site, now, rules=rules, source=path)
-        return extract_text(data.decode("utf-8"), url, site, now, rules=rules, source=path)
+        raw = Path(path).read_bytes()
+        return PageInput(
+            path, gzip.decompress(raw) if name.endswith(".gz") else raw, name.endswith(HTML_SUFFIXES)
+        )
     except (OSError, EOFError, gzip.BadGzipFile) as exc:
         raise UnreadableInput(f"{path}: {getattr(exc, 'strerror', None) or exc}") from exc
+
+
+def own_url(page: PageInput) -> str | None:
+    """The URL an HTML page names for itself (<link rel=canonical>, else og:url): a standalone page's
+    only clue to its site when no URL is given."""
+    from pipelines.htmlpage import parse_html
+    from pipelines.structured import read_metadata
+
+    return read_metadata(parse_html(page.data)).canonical_url if page.is_html else None
+
+
+def extract_input(
+    page: PageInput,
+    *,
+    url: str | None = None,
+    site: str | None = None,
+    now: datetime | None = None,
+    rules: SiteRules = DEFAULT_RULES,
+) -> Article | Rejection:
+    """The page's article, or the verdict that it is not one.
+
+    Raises:
+        UnreadableInput: a .txt file that is not UTF-8 text.
+    """
+    if page.is_html:
+        return extract_html(page.data, url, site, now, rules=rules, source=page.source)
+    try:
+        text = page.data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise UnreadableInput(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
+        raise UnreadableInput(f"{page.source}: not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
+    return extract_text(text, url, site, now, rules=rules, source=page.source)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -11,21 +10,27 @@ from pipelines import dates_data as D
 from pipelines import rules as R
 from pipelines.normalize import normalize_text
 from pipelines.options import DEFAULT_RULES, SiteRules
+from pipelines.phrases import alternation, phrases, prefix_pattern, whole_pattern
+from pipelines.widgets import (
+    PAGE_CHROME,
+    SHORT_LINE_CHARS,
+    WEATHER_WIDGET,
+    is_currency,
+    label_words,
+    weather_shape,
+)
 
 NAV_LINE_CHARS = 40  # "Редакция Реклама", "ру қз qz 中文": a handful of short words
-SHORT_LINE_CHARS = 100  # share/follow lines seen are <= 60 chars; a story sentence opening alike is longer
 WIDGET_MAX_CHARS = 160  # currency rows with 4-5 rates ("Currency rates: usd/kzt 447.9 eur/kzt 482.16 …")
 MAX_JUNK_LINE_CHARS = 400  # longest START junk seen: the Tengri Auto promo (~300); longer lines are story
-CITY_RUN_MIN = 3  # city–temperature lines in a row that are a weather list even without a "Погода" header
 READ_ALSO_LIST_MAX = 10  # headline lines taken after a "Новости по теме" list header
+GLUED_LABEL_CHARS = 40  # "BasNewsЖаңалықтар": a brand and a menu label printed without a space
 
 # Rule names, as recorded in CleanedBody.removed (and stats keys downstream).
 CURRENCY_WIDGET = "currency_widget"
-WEATHER_WIDGET = "weather_widget"
 SHARE_SOCIAL = "share_social"
 SOCIAL_EMBED = "social_embed"
 READ_ALSO = "read_also"
-PAGE_CHROME = "page_chrome"
 DATE_LINE = "date_line"
 PROMO = "promo"
 SITE_JUNK = "site_junk"
@@ -35,48 +40,8 @@ PHOTO_CREDIT = "photo_credit"
 SOURCE_CREDIT = "source_credit"
 DATELINE = "dateline"
 
-
-Table = dict[str, tuple[str, ...]] | tuple[str, ...]
-
-
-def phrases(table: Table) -> tuple[str, ...]:
-    """All phrases of a per-language table (or the tuple itself)."""
-    return tuple(p for group in table.values() for p in group) if isinstance(table, dict) else table
-
-
-def alternation(*tables: Table) -> str:
-    """Alternation of literal phrases, longest first; one ending in a letter must end on a word boundary."""
-    ordered = sorted({p for t in tables for p in phrases(t)}, key=len, reverse=True)
-    return "|".join(re.escape(p) + (r"(?!\w)" if p[-1].isalnum() else "") for p in ordered)
-
-
-def whole_pattern(*tables: Table) -> re.Pattern[str]:
-    """For fullmatch: the line is one of the phrases, trailing punctuation/emoji allowed ("Поделиться!")."""
-    return re.compile(rf"(?:{alternation(*tables)})[\W_]*", re.I)
-
-
-def prefix_pattern(*tables: Table) -> re.Pattern[str]:
-    """For match: the line starts with one of the phrases."""
-    return re.compile(rf"(?:{alternation(*tables)})", re.I)
-
-
 _DECOR = re.compile(r"^[^\w$€₽₸£¥+\-−]+")  # "|| Фото …", "👉 Подписывайтесь …", "* Банковская …"
 _DIGIT = re.compile(r"\d")
-_NUMBER = re.compile(r"[+\-−]?\d+(?:[.,]\d+)?%?")
-_CURRENCY_LABEL = re.compile(
-    rf"(?:{alternation(R.CURRENCY_LABELS)})(?:(?:\s+[^\d\s:]+){{1,3}}\s*:|\s*:)?", re.I
-)
-_CURRENCY_TOKENS = frozenset(R.CURRENCY_TOKENS)
-_CURRENCY_SEP = re.compile(r"[\s,;:()]+")
-_CURRENCY_TOKEN = re.compile(r"[^\s,;:()]+")
-_CITY = alternation(R.KZ_CITIES)
-_TEMP = r"[+\-−]?\d{1,2}(?:[.,]\d)?(?:\s*(?:°\s*[CСF]?|℃))?"
-_WEATHER_VALUE = "|".join(R.WEATHER_VALUE_PATTERNS)
-_WEATHER_ONLY = re.compile(rf"(?:[\s,;:|/]*(?:{_WEATHER_VALUE}|{_CITY}|{_TEMP}))+[\s.]*", re.I)
-_WEATHER_UNIT = re.compile(r"°|℃|hPa|гПа|мм\s*рт|mm\s*Hg|%|м/с|m/s", re.I)
-_WEATHER_LABEL = re.compile(rf"(?:{alternation(R.WEATHER_LABELS)})\s*:?\s*", re.I)
-_CITY_ONLY = re.compile(rf"(?:{_CITY})", re.I)
-_LETTER_ONLY = re.compile(r"[^\W\d_]")
 
 # One anchored match per line and family kind; the named group that matched is the rule.
 _START_ANY = re.compile(
@@ -85,9 +50,12 @@ _START_ANY = re.compile(
     rf"|(?P<{PAGE_CHROME}>{alternation(R.PAGE_CHROME_START)})",
     re.I,
 )
+# A whole-line label may carry a counter: "Пікірлер (3)", "Поделиться 12".
 _WHOLE_ANY = re.compile(
-    rf"(?:(?P<{SHARE_SOCIAL}>{alternation(R.SHARE_SOCIAL_WHOLE)})|(?P<{READ_ALSO}>{alternation(R.READ_ALSO_LISTS)})"
-    rf"|(?P<{PAGE_CHROME}>{alternation(R.PAGE_CHROME_WHOLE, R.SITE_NAMES, R.AGENCIES)}))[\W_]*",
+    rf"(?:(?P<{SHARE_SOCIAL}>{alternation(R.SHARE_SOCIAL_WHOLE, R.SOCIAL_NETWORKS)})"
+    rf"|(?P<{READ_ALSO}>{alternation(R.READ_ALSO_LISTS)})"
+    rf"|(?P<{PAGE_CHROME}>{alternation(R.PAGE_CHROME_WHOLE, R.SECTION_LABELS, R.SITE_NAMES, R.AGENCIES)}))"
+    r"[\W_]*(?:\d[\d\s]*[\W_]*)?",
     re.I,
 )
 _SHORT_ANY = re.compile(
@@ -95,6 +63,9 @@ _SHORT_ANY = re.compile(
     re.I,
 )
 _SHARE_INSIDE = prefix_pattern(R.SHARE_SOCIAL_INSIDE)
+# Calls opening the line are matched at its start, calls ending it searched in its last characters only.
+_CALL_START = re.compile("|".join(p for p in phrases(R.SUBSCRIBE_CALLS) if p.startswith("^")), re.I)
+_CALL_END = re.compile("|".join(p for p in phrases(R.SUBSCRIBE_CALLS) if p.endswith("$")), re.I)
 # INSIDE phrases are searched only after a plain substring test (a case-insensitive regex search costs
 # ~7 µs per paragraph, the substring test ~0.3 µs); the first letter is dropped to allow either case.
 _PROMO_INSIDE_HINTS = tuple(p[1:] for p in R.PROMO_INSIDE)
@@ -103,15 +74,27 @@ _EMBED_AUTHOR = re.compile(rf"{R.SOCIAL_EMBED_AUTHOR}[\W_]*", re.I)
 _READ_ALSO_BARE = whole_pattern(R.READ_ALSO_START)
 _READ_ALSO_LIST = whole_pattern(R.READ_ALSO_LISTS)
 _CHROME_SHAPES = re.compile(
-    rf"(?:{R.VIEW_COUNTER})|(?:{R.PHONE_LINE})[\s\d()\-]*"
+    rf"(?:{R.VIEW_COUNTER})|(?:{R.READING_TIME})|(?:{R.PHONE_LINE})[\s\d()\-]*|(?:{R.EMAIL_LINE})[\s.]*"
     rf"|(?:{alternation(R.BREADCRUMB_HOMES)})\s*(?:[>»/→|]\s*[^>»→|]{{1,60}}){{1,6}}"  # "Main Page > News"
     r"|[^>.!?]{1,60}(?:\s[>»→]\s[^>.!?]{1,60}){2,}",  # any 3+ crumbs joined by " > "
     re.I,
 )
-_SHAPE_HINT = re.compile(r"[\d>»→/|]")  # every _CHROME_SHAPES line has a digit or a crumb separator
-_NAV_WORDS = frozenset(R.NAV_WORDS)
+_SHAPE_HINT = re.compile(r"[\d>»→/|@]")  # every _CHROME_SHAPES line has a digit, crumb separator or "@"
+_NAV_WORDS = frozenset(R.NAV_WORDS) | label_words()
 _LANGUAGE_WORDS = frozenset(R.LANGUAGE_SWITCH_WORDS)
 _WORD_SPLIT = re.compile(r"[\s|/·•]+")
+_NOTICES = tuple(
+    (anchor, re.compile(pattern, re.I))
+    for table in (R.REPRINT_NOTICES, R.FOOTER_NOTICES)
+    for group in table.values()
+    for anchor, pattern in group
+)
+_NOTICE_ANCHORS = tuple(sorted({anchor for anchor, _ in _NOTICES}))  # ~1 µs a line for all of them
+_COPYRIGHT = re.compile(R.COPYRIGHT_LINE, re.I)
+# A Latin brand glued to a Cyrillic menu label ("BasNewsЖаңалықтар"): one word of two scripts with a
+# capital where they meet. One-script words with a capital inside ("watchOS", "ҚазАқпарат") are names.
+_GLUED_LABEL = re.compile(r"[A-Za-z][\w.\-]*[a-z0-9.][А-ЯЁӘҒҚҢӨҰҮҺІ][а-яёәғқңөұүһі]+")
+_HASHTAGS = re.compile(r"#[^\W_][\w\-]*(?:[\s,]+#[^\W_][\w\-]*)*")  # "#Астана #мектеп" tag rows
 
 _MONTH = "|".join(re.escape(w) for months in D.MONTHS.values() for words in months.values() for w in words)
 _WEEKDAY = "|".join(re.escape(w) for words in D.WEEKDAYS.values() for w in words)
@@ -188,6 +171,10 @@ def match_line(line: str, site: SiteJunk, shape: str | None = None) -> str | Non
         return rule
     if start := _START_ANY.match(core):
         return start.lastgroup
+    if size <= R.SUBSCRIBE_CALL_CHARS and _is_subscribe_call(core):
+        return SHARE_SOCIAL
+    if size <= R.NOTICE_MAX_CHARS and (_COPYRIGHT.match(line) or _is_notice(line)):
+        return PAGE_CHROME
     if any(h in core for h in _PROMO_INSIDE_HINTS) and _PROMO_INSIDE.search(core):
         return PROMO
     for pattern, is_regex in site.patterns:
@@ -223,78 +210,34 @@ def _match_shape(line: str, core: str) -> str | None:
         return SOCIAL_EMBED
     if _SHAPE_HINT.search(core) and _CHROME_SHAPES.fullmatch(core):  # counters, phones, breadcrumbs
         return PAGE_CHROME
+    if " " not in line and len(line) <= GLUED_LABEL_CHARS and _GLUED_LABEL.fullmatch(line):
+        return PAGE_CHROME
+    if line[0] == "#" and _HASHTAGS.fullmatch(line):
+        return PAGE_CHROME
     if len(line) <= NAV_LINE_CHARS:
         words = [w for w in _WORD_SPLIT.split(line.casefold()) if w]
-        if len(words) >= 2 and (
-            all(w in _NAV_WORDS for w in words) or all(w in _LANGUAGE_WORDS for w in words)
-        ):
+        if all(w in _LANGUAGE_WORDS for w in words):  # "Рус Қаз Eng", or one switcher entry a line ("Қаз")
+            return PAGE_CHROME
+        if len(words) >= 2 and all(w in _NAV_WORDS for w in words):
             return PAGE_CHROME
     return None
 
 
-def is_currency(line: str, after_widget: bool = False) -> bool:
-    """Only a label, numbers and currency tokens: "501.24 course down 597.92 course down 6.64 course up"."""
-    numbers = decimals = units = labels = 0
-    pos, size = 0, len(line)
-    while True:  # token by token, so a story line is rejected at its first ordinary word
-        if sep := _CURRENCY_SEP.match(line, pos):
-            pos = sep.end()
-        if pos >= size:
+def _is_notice(line: str) -> bool:
+    """A reprint, copyright or disclaimer notice (rules.REPRINT_NOTICES, FOOTER_NOTICES) in the line."""
+    for anchor in _NOTICE_ANCHORS:  # a plain loop: a third cheaper than any() over a generator
+        if anchor in line:
             break
-        if label := _CURRENCY_LABEL.match(line, pos):
-            labels += 1
-            pos = label.end()
-            continue
-        if (found := _CURRENCY_TOKEN.match(line, pos)) is None:
-            return False
-        token, pos = found.group(), found.end()
-        if _NUMBER.fullmatch(token):
-            numbers += 1
-            decimals += "." in token or "," in token
-        elif token.casefold() in _CURRENCY_TOKENS:
-            units += 1
-        else:
-            return False
-    if labels:
+    else:
+        return False
+    return any(word in line and pattern.search(line) for word, pattern in _NOTICES)
+
+
+def _is_subscribe_call(core: str) -> bool:
+    """A call to follow the outlet on a channel (rules.SUBSCRIBE_CALLS)."""
+    if _CALL_START.match(core):
         return True
-    if after_widget:
-        return numbers > 0
-    return numbers >= 2 and (units > 0 or decimals >= 2)
-
-
-def weather_shape(line: str) -> str | None:
-    """'header' (label [+ values]), 'unit' (values with °/hPa), 'city_temp', 'city', 'letter' or None."""
-    if len(line) > SHORT_LINE_CHARS:
-        return None
-    if label := _WEATHER_LABEL.match(line):
-        rest = line[label.end() :]
-        return "header" if not rest or _WEATHER_ONLY.fullmatch(rest) else None
-    if _DIGIT.search(line) and _WEATHER_ONLY.fullmatch(line):
-        if _WEATHER_UNIT.search(line):
-            return "unit"
-        return "city_temp" if _CITY_ONLY.search(line) else None
-    if _CITY_ONLY.fullmatch(line):
-        return "city"
-    return "letter" if _LETTER_ONLY.fullmatch(line) else None
-
-
-def weather_lines(shapes: Sequence[str | None]) -> set[int]:
-    """Indexes of weather lines needing context: a city list after a header, or a run of city temperatures."""
-    found: set[int] = set()
-    in_widget = False
-    for i, shape in enumerate(shapes):
-        if shape in ("header", "unit"):
-            in_widget = True
-        elif in_widget and shape in ("city_temp", "city", "letter"):
-            found.add(i)
-        else:
-            in_widget = False
-    run: list[int] = []
-    for i, shape in enumerate([*shapes, None]):
-        if shape in ("city_temp", "city", "letter"):
-            run.append(i)
-            continue
-        if sum(1 for j in run if shapes[j] == "city_temp") >= CITY_RUN_MIN:
-            found.update(run)
-        run = []
-    return found
+    tail = max(0, len(core) - R.SUBSCRIBE_TAIL_CHARS)
+    if not any(ending in core[tail:] for ending in R.SUBSCRIBE_KK_ENDINGS):
+        return False
+    return _CALL_END.search(core, tail) is not None

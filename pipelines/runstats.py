@@ -85,6 +85,21 @@ def listing_stop(why: str) -> str:
     return f"{PREFIX}listing_stop/{why}"
 
 
+def layout_pages(site: str) -> str:
+    """Pages of a site cleaned with a layout that has body selectors (matched or not)."""
+    return f"{PREFIX}layout_pages/{site}"
+
+
+def layout_fallback(site: str) -> str:
+    """Of those, pages whose layout found no body or too little: the generic path was used."""
+    return f"{PREFIX}layout_fallback/{site}"
+
+
+def outside_rules(site: str) -> str:
+    """Articles from feed URLs that match none of the profile's article URL patterns."""
+    return f"{PREFIX}outside_url_rules/{site}"
+
+
 def offsite(url: str) -> str:
     """Links to another site, by host."""
     return f"{PREFIX}offsite/{urlsplit(url).hostname or '?'}"

@@ -94,7 +94,18 @@ class CleaningPipeline:
             self._drop("duplicate", f"{key} already cleaned in this run")
         self.seen_urls.add(key)
         self.stats.inc_value(runstats.CLEANED)
+        self._count_drift(item, result)
         return result
+
+    def _count_drift(self, page: RawPage, article: Article) -> None:
+        """Count what tells that a profile no longer fits its site (the report alerts on it)."""
+        site = page.site or "unknown"
+        if article.extraction in ("layout", "fallback"):
+            self.stats.inc_value(runstats.layout_pages(site))
+            if article.extraction == "fallback":
+                self.stats.inc_value(runstats.layout_fallback(site))
+        if page.outside_rules:
+            self.stats.inc_value(runstats.outside_rules(site))
 
     def _rules(self) -> SiteRules:
         profile = getattr(self.crawler.spider, "profile", None)

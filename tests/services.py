@@ -8,6 +8,7 @@ from __future__ import annotations
 import functools
 import getpass
 import os
+from pathlib import Path
 
 import pytest
 
@@ -79,3 +80,11 @@ def require_redis_url() -> str:
     if error:
         _unavailable(f"Redis not reachable at {url}: {error}")
     return url
+
+
+def require_shared(path: Path) -> Path:
+    """``path`` under ../shared (benchmarks, research pages); skips without it, or fails under
+    KZNEWS_REQUIRE_SERVICES=1: CI must not pass a quality gate by skipping it."""
+    if not path.exists():
+        _unavailable(f"shared test material not found at {path} (clone the project beside its shared/)")
+    return path

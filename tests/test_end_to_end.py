@@ -18,10 +18,10 @@ pytestmark = pytest.mark.slow
 
 SITES = ("kazinform", "tengrinews")
 DISALLOWED = "https://tengrinews.kz/press_releases/novyiy-jilkompleks-premium-klassa-587305/"
-THROTTLED = "https://www.inform.kz/ru/v-kazahstane-vyroslo-chislo-individualnyh-predprinimateley-0c4e81"
+THROTTLED = "https://www.inform.kz/ru/v-kazahstane-vyroslo-chislo-individualnyh-predprinimateley-0c4e81f7"
 OLD_URL = "https://www.inform.kz/kz/turkistan-oblysynda-makta-zhinau-nauqany-ayaqtaluga-zhaqyn_a1234567"
 REDIRECTED_TO = "https://www.inform.kz/kz/turkistan-oblysynda-makta-zhinau-nauqany-ayaqtaluga-zhaqyn-3f9b12"
-CHALLENGE = "https://www.inform.kz/ru/chto-izmenitsya-v-kazahstane-s-1-maya-cf0a11"
+CHALLENGE = "https://www.inform.kz/ru/chto-izmenitsya-v-kazahstane-s-1-maya-cf0a11b8"
 DELETED = "https://tengrinews.kz/kazakhstan_news/udalennaya-novost-o-rozyigryishe-prizov-587200/"
 
 
@@ -65,9 +65,9 @@ def crawled(server, tmp_path_factory) -> dict[str, Any]:
     return {"stores": stores, "logs": logs, "served": Counter(server.log())}
 
 
-LISTING_PAGE_2 = {"kazinform": "/www.inform.kz/ru/lenta?page=2", "tengrinews": "/tengrinews.kz/news/page/2/"}
+LISTING_PAGE_2 = {"kazinform": "/www.inform.kz/ru/lenta/?page=2", "tengrinews": "/tengrinews.kz/news/page/2/"}
 ONLY_ON_LISTING_PAGE_2 = {
-    "kazinform": "https://www.inform.kz/ru/agrarii-kostanayskoy-oblasti-nachali-vesenniy-sev-5be27d",
+    "kazinform": "https://www.inform.kz/ru/agrarii-kostanayskoy-oblasti-nachali-vesenniy-sev-5be27d3a",
     "tengrinews": "https://tengrinews.kz/internet/moshenniki-poddelyivayut-proverku-brauzera-587250/",
 }
 

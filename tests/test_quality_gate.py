@@ -13,8 +13,15 @@ from bench.quality_gate import (
     load_baseline,
     update_baseline,
 )
+from tests.services import require_shared
 
-needs_aeb = pytest.mark.skipif(not AEB_DIR.exists(), reason=f"AEB not found at {AEB_DIR}")
+needs_aeb = pytest.mark.usefixtures("aeb")
+
+
+@pytest.fixture
+def aeb():
+    """The AEB pages: skipped without ../shared, a failure under KZNEWS_REQUIRE_SERVICES=1 (CI)."""
+    return require_shared(AEB_DIR)
 
 
 class TestMetric:

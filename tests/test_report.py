@@ -27,6 +27,7 @@ from crawler.drift import (
     SiteHealth,
     check_site,
 )
+from crawler.profiles import rules_for
 from crawler.report import build_report, scan_junk
 from db.engine import make_engine, make_sessionmaker
 from db.health import ArticleDay
@@ -229,6 +230,27 @@ def test_blocked_responses_in_the_last_run(db: Session) -> None:
         "ALERT tengrinews: 42 blocked responses (anti-bot) in the last day"
     ]
     assert report.exit_status == 1
+
+
+def test_a_layout_that_no_longer_matches_alerts_once_and_nothing_else_fires(db: Session) -> None:
+    fit = {"kznews/layout_pages/kazinform": 37, "kznews/layout_fallback/kazinform": 37}
+    store_day(db, "kazinform", REPORT_DAY, stats=fit)
+    store_day(db, "tengrinews", REPORT_DAY, stats={"kznews/layout_pages/tengrinews": 40})
+    report = build_report(db, now=NOW)
+    selector = rules_for("kazinform").layout_for(REPORT_DAY).body
+    assert [str(a) for a in report.alerts] == [
+        f"ALERT kazinform: layout `{selector}` matched 0 of 37 pages in the last day; generic extraction used"
+    ]
+
+
+def test_a_stray_fallback_is_no_alert_but_feed_articles_outside_the_patterns_are(db: Session) -> None:
+    fit = {"kznews/layout_pages/kazinform": 37, "kznews/layout_fallback/kazinform": 2}
+    store_day(db, "kazinform", REPORT_DAY, stats={**fit, "kznews/outside_url_rules/kazinform": 5})
+    store_day(db, "tengrinews", REPORT_DAY)
+    assert [str(a) for a in build_report(db, now=NOW).alerts] == [
+        "ALERT kazinform: 5 articles from feed URLs outside the profile's article URL patterns in the last"
+        " day: the site's URL scheme changed"
+    ]
 
 
 def test_no_successful_run_for_three_days(db: Session) -> None:

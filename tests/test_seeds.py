@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from pipelines.core import extract_text
+from tests.services import require_shared
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 SHARED_SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
@@ -59,9 +60,8 @@ def test_there_are_five_goldens_with_sorted_keys_and_no_empty_body():
         assert data["paragraphs"] and all(p.strip() for p in data["paragraphs"])
 
 
-@pytest.mark.skipif(not SHARED_SEEDS.is_dir(), reason="../shared/seeds not present")
 def test_seed_texts_are_the_shared_documents_unchanged():
-    for path in SHARED_SEEDS.glob("*.txt"):
+    for path in require_shared(SHARED_SEEDS).glob("*.txt"):
         assert (SEEDS / path.name).read_bytes() == path.read_bytes()
 
 

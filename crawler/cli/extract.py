@@ -12,32 +12,47 @@ from crawler.cli.options import aware_datetime
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Options of ``kznews extract``."""
     parser.add_argument("paths", nargs="+", metavar="PATH", help=".txt, .html, .htm, .html.gz, or - (stdin)")
-    parser.add_argument("--url", help="the page's URL (canonical URL, site rules, date of last resort)")
-    parser.add_argument("--site", help="site profile name (kazinform, tengrinews); default: from --url")
+    parser.add_argument("--url", help="the page's URL (site rules, canonical URL, date of last resort)")
+    parser.add_argument(
+        "--site",
+        help="site profile name; default: from --url, else from the page's own canonical link or og:url",
+    )
     parser.add_argument("--now", type=aware_datetime, help="fetch time for relative dates, ISO with offset")
 
 
 def run(args: argparse.Namespace) -> int:
-    """Print one JSON line per input; unreadable inputs go to stderr and make the exit status 1."""
+    """Print one JSON line per input (an article, or a not-an-article verdict); unreadable inputs go to
+    stderr and make the exit status 1."""
     from crawler.profiles import rules_for
-    from pipelines.files import UnreadableInput, extract_file
+    from pipelines.article import Rejection
+    from pipelines.files import UnreadableInput, extract_input, own_url, read_input
 
     try:
-        rules = rules_for(args.site, args.url)
+        given = rules_for(args.site, args.url)
     except KeyError as exc:
         print(f"kznews extract: error: {exc.args[0]}", file=sys.stderr)
         return 2
     status = 0
     for path in args.paths:
         try:
-            article = extract_file(
-                path, url=args.url, site=args.site or rules.name, now=args.now, rules=rules
-            )
+            page = read_input(path)
+            url, rules = args.url, given
+            if url is None and args.site is None and (url := own_url(page)):
+                rules = rules_for(None, url)  # the page's own canonical link names its site
+            result = extract_input(page, url=url, site=args.site or rules.name, now=args.now, rules=rules)
         except UnreadableInput as exc:
             print(f"kznews extract: error: {exc}", file=sys.stderr)
             status = 1
             continue
-        record = article.to_json()
-        record["removed"] = [f"{r['rule']}: {r['text'][:80]}" for r in record["removed"]]
+        if isinstance(result, Rejection):
+            record = {
+                "source": path,
+                "verdict": "not_article",
+                "reason": result.reason,
+                "detail": result.detail,
+            }
+        else:
+            record = result.to_json()
+            record["removed"] = [f"{r['rule']}: {r['text'][:80]}" for r in record["removed"]]
         print(json.dumps(record, ensure_ascii=False), flush=True)
     return status

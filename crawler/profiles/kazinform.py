@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from crawler.profiles import shared
 from crawler.profiles.schema import Edition, Listing, Politeness, Rss, Sitemap, SiteProfile, UrlRules
 from pipelines.options import Layout, SiteRules
@@ -12,14 +14,34 @@ from pipelines.options import Layout, SiteRules
 # cn.inform.kz (Chinese) is out of the project's languages.
 HOSTS = ("www.inform.kz", "qz.inform.kz")
 
-CURRENT_LAYOUT = (
-    Layout(  # 2023+ design [code Greemq/ainews kazinform_parser.py; news_scraper index id 51937647696]
-        title="h1",
-        lead=".article__description",
-        body=".article__body-text",
-        tags="div.article__tags a",
-        drop=(".article__tags", *shared.AD_SLOTS, *shared.SHARE_WIDGETS, *shared.MEDIA_CHROME, "img"),
-    )
+CURRENT_LAYOUT = Layout(  # 2026 design: body in div.article__content up to div.article__tags [code, Aug 2026
+    # scraper index id 60630408604; kz-sites.md §14]. qz.inform.kz: no evidence either way (its 2026-02
+    # scraper used trafilatura), so the previous body selector stays here for it [guess].
+    title="h1",
+    lead=".article__description",
+    body="div.article__content, .article__body-text",
+    tags="div.article__tags a",
+    drop=(
+        # "up to div.article__tags": nothing after the tags block is story text. Drops apply in order, so
+        # the followers go before the block they are found by.
+        ".article__tags ~ *",
+        ".article__tags",
+        *shared.AD_SLOTS,
+        *shared.SHARE_WIDGETS,
+        *shared.MEDIA_CHROME,
+        "img",
+    ),
+)
+
+OLD_LAYOUT = Layout(  # 2023 design, up to early 2026 [code Greemq/ainews kazinform_parser.py (Aug 2025);
+    # news_scraper index id 51937647696]. The switch date is not known: the last 6-hex story URL seen is
+    # from February 2026 and the 8-hex ones from spring 2026, so "end of February" is a [guess].
+    valid_until=date(2026, 2, 28),
+    title="h1",
+    lead=".article__description",
+    body=".article__body-text",
+    tags="div.article__tags a",
+    drop=(".article__tags", *shared.AD_SLOTS, *shared.SHARE_WIDGETS, *shared.MEDIA_CHROME, "img"),
 )
 
 PROFILE = SiteProfile(
@@ -40,7 +62,9 @@ PROFILE = SiteProfile(
         Rss("https://www.inform.kz/kz/rss/", "kk"),  # [guess] by analogy with ru/en
         Rss("https://www.inform.kz/en/rss/", "en"),  # [cfg]
         Listing(  # lenta, 24 cards a page [code]; 2026 cards: a.news-card > time.meta-date [code]
-            "https://www.inform.kz/ru/lenta?page={page}",
+            # 2026 pagination has a slash: /ru/lenta/?page=2 [code index id 60630408604]; that page 1 is
+            # also /ru/lenta/?page=1 (the scraper reads /ru/lenta) is a [guess].
+            "https://www.inform.kz/ru/lenta/?page={page}",
             "ru",
             card="a.news-card",
             card_date="time.meta-date",
@@ -51,15 +75,18 @@ PROFILE = SiteProfile(
     article_urls=UrlRules(
         hosts=HOSTS,
         include=(
-            r"^/(ru|kz|en)/[a-z0-9-]+-[0-9a-f]{6}/?$",  # current: /ru/<slug>-<6 hex> [seen]
-            r"^/news/[a-z0-9-]+-[0-9a-f]{6}/?$",  # qz: /news/<slug>-<6 hex>/ [seen data]
+            # /ru/<slug>-<8 hex> since spring 2026 [seen kz-sites.md §14: ru only], <6 hex> before (Feb
+            # 2026 the last seen) [seen]; kz and en after the switch: no evidence either way, so both.
+            r"^/(ru|kz|en)/[a-z0-9-]+-([0-9a-f]{8}|[0-9a-f]{6})/?$",
+            # qz: /news/<slug>-<6 hex>/ [seen data, to 2026-02]; 8 hex as on www.inform.kz [guess]
+            r"^/news/[a-z0-9-]+-([0-9a-f]{8}|[0-9a-f]{6})/?$",
             r"^/(ru|kz|en)/[a-z0-9-]+_a\d{6,8}/?$",  # old design: /kz/<slug>_a3103653 [seen], redirects
         ),
         exclude=(*shared.AMP_TWINS, r"^/(ru|kz|en)/(tag|category|search_results|authors?)/"),
     ),
     rules=SiteRules(
         name="kazinform",
-        layouts=(CURRENT_LAYOUT,),
+        layouts=(OLD_LAYOUT, CURRENT_LAYOUT),
         junk=(),  # its boilerplate (Telegram promos, "Читайте также") is covered by the shared rules
         agencies=shared.KAZINFORM_AGENCY,
     ),

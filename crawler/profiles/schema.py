@@ -111,7 +111,10 @@ class UrlRules:
     Args:
         hosts: hosts of the site; a URL on another host is off-site (never crawled, counted).
         include: regexes searched in path+query; a URL is an article when one matches ...
-        exclude: ... and none of these does (AMP twins, galleries, press releases, ...).
+        exclude: ... and none of these does (AMP twins, galleries, press releases, ...). Include patterns
+            steer listing pages; a URL that a news sitemap or an RSS feed lists is fetched whatever they
+            say (hosts and excludes still apply) and the page itself decides: a URL scheme the profile
+            does not know yet must not make a site's new stories disappear.
     """
 
     hosts: tuple[str, ...]
@@ -132,13 +135,15 @@ class UrlRules:
 
     def is_article(self, url: str) -> bool:
         """True when the URL is in scope and its path+query matches an include and no exclude pattern."""
-        if not self.in_scope(url):
-            return False
-        parts = urlsplit(url)
-        target = parts.path + (f"?{parts.query}" if parts.query else "")
-        return any(p.search(target) for p in self._include) and not any(
-            p.search(target) for p in self._exclude
-        )
+        return self.in_scope(url) and self.matches_include(url) and not self.excluded(url)
+
+    def matches_include(self, url: str) -> bool:
+        """True when the URL's path+query matches an include pattern (a hint: feeds may list others)."""
+        return any(p.search(_target(url)) for p in self._include)
+
+    def excluded(self, url: str) -> bool:
+        """True when the URL's path+query matches an exclude pattern (never an article of the site)."""
+        return any(p.search(_target(url)) for p in self._exclude)
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,6 +207,11 @@ class SiteProfile:
             if target.startswith(prefix) or target == prefix.rstrip("/"):
                 return key
         return None
+
+
+def _target(url: str) -> str:
+    parts = urlsplit(url)
+    return parts.path + (f"?{parts.query}" if parts.query else "")
 
 
 def _source_url(source: Source) -> str:

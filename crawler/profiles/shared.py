@@ -7,7 +7,9 @@ AD_SLOTS = (
     "[id*='adfox']",  # Kazinform body cleaners remove these [code Greemq/ainews kazinform_parser.py]
     ".adfox",
     "ins.adsbygoogle",  # AdSense slots [seen tengrinews homepage]
-    ".yandex_rtb",
+    # Yandex RTB: class="UZznxc yandex_rtb_R-A-2448216-4" on the real tengrinews homepage [seen kz-sites.md
+    # §14]; the block id sits inside a class token, which a ".yandex_rtb" class selector misses.
+    "[class*='yandex_rtb']",
 )
 """Advertising containers that can sit inside an article body."""
 

@@ -17,7 +17,11 @@ CURRENT_LAYOUT = (
         title="h1.head-single",
         lead=".content_main_desc",
         body="div.content_main_text",
-        published="div.date-time",  # "27 апреля 2026 17:42"; also span.breadcrumbs__item--date
+        # Two markups, expect both: div.date-time "27 апреля 2026 17:42" (2024 scraper) [code], and the last
+        # crumb of <ol class="breadCrumb-ls date-time">, "10 декабря 2024, 13:02" in a 2025 notebook's saved
+        # output [seen kz-sites.md §14]. The <ol> has the date-time class too: its last crumb is the date,
+        # not the whole list. (span.breadcrumbs__item--date also carries it [code].)
+        published="ol.breadCrumb-ls.date-time li:last-child span, div.date-time",
         tags="div.content_main_text_tags a",
         drop=(
             ".tn-inpage",  # in-body ad/teaser inserts

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from zoneinfo import ZoneInfo
 
 import scrapy
-from scrapy.http import Request, Response, TextResponse
+from scrapy.http import Request, Response
 
 from crawler.incremental import IncrementalFilter
 from crawler.profiles.schema import Listing, Rss, Sitemap, SiteProfile, Source
@@ -19,11 +19,9 @@ from crawler.spiders.discovery import (
     Candidate,
     in_window,
     normalize_url,
-    parse_card_date,
-    read_listing,
     read_rss,
-    repair_loc,
 )
+from crawler.spiders.listings import ListingMixin
 from crawler.spiders.sitemaps import read_sitemap, sitemap_body, sitemap_urls
 from pipelines import runstats
 from pipelines.article import RawPage
@@ -32,6 +30,8 @@ from pipelines.blockpage import CHALLENGE_STATUSES, detect_block_page
 if TYPE_CHECKING:
     from scrapy.settings import BaseSettings
 
+NEWS_SITEMAP = r"news"
+"""A sitemap whose URL says "news" (sitemap-news.xml, news-sitemap.xml) lists stories, as a feed does."""
 ARTICLE_PRIORITY = 10
 """Articles before more discovery: a crawl stopped early has pages, not just URLs."""
 STOP_AFTER_STALE_PAGES = 2
@@ -39,7 +39,7 @@ STOP_AFTER_STALE_PAGES = 2
 one stale page may just be the list shifting under us while we read it."""
 
 
-class NewsSpider(scrapy.Spider):
+class NewsSpider(ListingMixin, scrapy.Spider):
     """Crawl one site profile: discover article URLs, fetch them, yield RawPage (never a challenge page).
 
     Arguments (``-a``): ``lang=ru,kk`` editions (default all), ``since=YYYY-MM-DD`` / ``until=YYYY-MM-DD``
@@ -122,9 +122,6 @@ class NewsSpider(scrapy.Spider):
             if request is not None:
                 yield request
 
-    def _listing_request(self, source: Listing, page: int, stale: int) -> Request | None:
-        return self._page_request(source.page_url(page), self.parse_listing, source, page=page, stale=stale)
-
     def _page_request(self, url: str, callback: Any, source: Source, **kwargs: int) -> Request | None:
         """A discovery request (None when this run already asked for the page)."""
         if url in self._seen_pages:
@@ -159,16 +156,17 @@ class NewsSpider(scrapy.Spider):
         if body is None:
             self._inc(runstats.dropped("bad_sitemap"))
             return
-        kind, entries = read_sitemap(body, self.tz)
-        if kind == "sitemapindex":
-            for request in self._follow_children(entries, source):
+        doc = read_sitemap(body, self.tz)
+        if doc.kind == "sitemapindex":
+            for request in self._follow_children(doc.entries, source):
                 yield request
-        elif kind == "urlset":
-            for request in await self._follow_all(entries, "sitemap"):
+        elif doc.kind == "urlset":
+            news = doc.news or bool(re.search(source.news_only_pattern or NEWS_SITEMAP, response.url))
+            for request in await self._follow_all(doc.entries, "sitemap", feed=news):
                 yield request
         else:
             self._inc(runstats.dropped("bad_sitemap"))
-            self.logger.warning("%s is not a sitemap (root <%s>)", response.url, kind)
+            self.logger.warning("%s is not a sitemap (root <%s>)", response.url, doc.kind)
 
     def _follow_children(self, children: list[Candidate], source: Sitemap) -> list[Request]:
         if source.news_only_pattern:
@@ -188,57 +186,22 @@ class NewsSpider(scrapy.Spider):
         """Follow the items of an RSS 2.0 feed."""
         if self._source(source) is None or not self._usable(response):
             return
-        for request in await self._follow_all(read_rss(response.body), "rss"):
+        for request in await self._follow_all(read_rss(response.body), "rss", feed=True):
             yield request
 
-    async def parse_listing(
-        self, response: Response, source: Listing | str, page: int, stale: int = 0
-    ) -> AsyncIterator[Request]:
-        """Follow a listing page's cards, then its next page unless this one was old, the last, or the
-        ``stale_limit``-th page in a row that brought nothing new (``stale``: such pages before this one)."""
-        source = self._source(source)  # type: ignore[assignment]
-        if source is None or not self._usable(response) or not isinstance(response, TextResponse):
-            return
-        lang = self.profile.editions[self.profile.editions_of(source)[0]].lang
-        dated = old = 0
-        candidates = []
-        for url, date_text in read_listing(response.selector, response.url, source.card, source.card_date):
-            url = repair_loc(url)
-            if source.card is None and not self.profile.article_urls.is_article(url):
-                continue  # menus, category and social links of an uncarded page are not candidates
-            when = parse_card_date(date_text, lang, self.now, self.tz)
-            if when is not None:
-                dated += 1
-                old += not in_window(when, self.since, None, self.tz)
-            candidates.append(Candidate(url, when))
-        requests = await self._follow_all(candidates, "listing")
-        for request in requests:
-            yield request
-        stale = 0 if requests else stale + 1
-        limit = self.max_pages or source.max_pages
-        if dated and old == dated:
-            stop = "old"
-        elif stale >= self.stale_limit:
-            stop = "nothing_new"
-        elif limit and page - source.first_page + 1 >= limit:
-            stop = "max_pages"
-        else:
-            if request := self._listing_request(source, page + 1, stale):
-                yield request
-            return
-        self._inc(runstats.listing_stop(stop))
-        self.logger.info("listing %s stops at page %d: %s", source.url_template, page, stop)
-
-    async def _follow_all(self, candidates: list[Candidate], via: str) -> list[Request]:
+    async def _follow_all(
+        self, candidates: list[Candidate], via: str, *, feed: bool = False
+    ) -> list[Request]:
         """Article requests for one discovery page's candidates: admitted, then the stored ones dropped
         (one database lookup for the page; a sitemap lastmod newer than our fetch brings one back).
+        ``feed``: a news sitemap or an RSS feed, whose URLs are fetched whatever the include patterns say.
 
         One page is decided at a time: while a page waits for its look-up, another naming the same URLs
         must not admit them too (each URL is requested once per run).
         """
         async with self._deciding:
             admitted: dict[str, Candidate] = {}
-            for candidate in map(self._admit, candidates):
+            for candidate in (self._admit(candidate, feed) for candidate in candidates):
                 if candidate is not None:
                     admitted.setdefault(candidate.url, candidate)  # a URL twice on one page: the first one
             chosen = list(admitted.values())
@@ -252,22 +215,25 @@ class NewsSpider(scrapy.Spider):
                 Request(
                     candidate.url,
                     callback=self.parse_article,
-                    cb_kwargs={"edition": self.profile.edition_for_url(candidate.url)},
+                    cb_kwargs={
+                        "edition": self.profile.edition_for_url(candidate.url),
+                        "outside_rules": not self.profile.article_urls.matches_include(candidate.url),
+                    },
                     priority=ARTICLE_PRIORITY,
                     dont_filter=True,
                 )
             )
         return requests
 
-    def _admit(self, candidate: Candidate) -> Candidate | None:
-        """The normalized candidate when it is an in-scope article URL of a selected edition, in the
-        window, and not requested before in this run."""
+    def _admit(self, candidate: Candidate, feed: bool) -> Candidate | None:
+        """The normalized candidate when it is an in-scope article URL (any URL not excluded, from a feed)
+        of a selected edition, in the window, and not requested before in this run."""
         rules = self.profile.article_urls
         url = normalize_url(candidate.url)  # before the rules: "?utm_source=rss" must not hide an article
         if not rules.in_scope(url):
             self._inc(runstats.offsite(url))
             return None
-        if not rules.is_article(url):
+        if rules.excluded(url) or not (feed or rules.matches_include(url)):
             self._inc(runstats.skipped("not_article"))
             return None
         if self.profile.edition_for_url(url) not in self.editions:
@@ -280,7 +246,9 @@ class NewsSpider(scrapy.Spider):
             return None
         return Candidate(url, candidate.when)
 
-    def parse_article(self, response: Response, edition: str) -> Iterator[RawPage]:
+    def parse_article(
+        self, response: Response, edition: str, outside_rules: bool = False
+    ) -> Iterator[RawPage]:
         """Yield the fetched article as a RawPage for the item pipelines.
 
         A 200 page is not searched for challenge markers here: the cleaning core does that in the worker
@@ -307,6 +275,7 @@ class NewsSpider(scrapy.Spider):
             status=response.status,
             warc_file=warc.get("file"),
             warc_offset=warc.get("offset"),
+            outside_rules=outside_rules,
         )
 
     def _usable(self, response: Response) -> bool:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import zlib
 from datetime import datetime
 from io import BytesIO
+from typing import NamedTuple
 from urllib.parse import urljoin
 from zoneinfo import ZoneInfo
 
@@ -18,6 +19,16 @@ from crawler.spiders.discovery import Candidate, repair_loc
 
 GZIP_MAGIC = b"\x1f\x8b"
 INFLATE_CHUNK = 65_536
+NEWS_NAMESPACE = "{http://www.google.com/schemas/sitemap-news/0.9}"
+"""Google News sitemap entries (<news:news>): a sitemap that has them lists a site's stories."""
+
+
+class SitemapDoc(NamedTuple):
+    """A parsed sitemap: its root element's name, its entries, whether it is a Google News sitemap."""
+
+    kind: str  # "urlset", "sitemapindex", or another root (not a sitemap)
+    entries: list[Candidate]
+    news: bool
 
 
 def sitemap_body(body: bytes, max_size: int) -> bytes | None:
@@ -40,12 +51,8 @@ def sitemap_body(body: bytes, max_size: int) -> bytes | None:
     return b"".join(parts) if inflater.eof else None
 
 
-def read_sitemap(body: bytes, tz: ZoneInfo) -> tuple[str, list[Candidate]]:
-    """Parse a sitemap or sitemap index.
-
-    Returns:
-        ("sitemapindex" | "urlset" | other root name, the repaired locations with their lastmod).
-    """
+def read_sitemap(body: bytes, tz: ZoneInfo) -> SitemapDoc:
+    """Parse a sitemap or sitemap index: the repaired locations with their lastmod."""
     events = lxml.etree.iterparse(
         BytesIO(body),
         events=("start", "end"),
@@ -56,12 +63,13 @@ def read_sitemap(body: bytes, tz: ZoneInfo) -> tuple[str, list[Candidate]]:
         remove_pis=True,
         collect_ids=False,
     )
-    kind, found = "", []
+    kind, found, news = "", [], False
     try:
         for event, element in events:
             name = _local_name(element)
             if event == "start":
                 kind = kind or name
+                news = news or str(element.tag).startswith(NEWS_NAMESPACE)
             elif name in ("url", "sitemap"):
                 fields = {_local_name(child): (child.text or "").strip() for child in element}
                 if loc := repair_loc(fields.get("loc", "")):
@@ -69,7 +77,7 @@ def read_sitemap(body: bytes, tz: ZoneInfo) -> tuple[str, list[Candidate]]:
                 element.clear()
     except lxml.etree.XMLSyntaxError:  # nothing parsable at all (an HTML error page, an empty body)
         pass
-    return kind, found
+    return SitemapDoc(kind, found, news)
 
 
 def sitemap_urls(robots: bytes, base_url: str) -> list[str]:

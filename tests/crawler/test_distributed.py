@@ -108,7 +108,7 @@ def test_a_spider_request_survives_the_queue_as_plain_json():
     spider = SPIDER.from_crawler(crawler, now=FIXTURE_NOW.isoformat())
     source = Sitemap("https://www.inform.kz/sitemap.xml", edition="ru")
     request = Request(
-        "https://www.inform.kz/ru/lenta?page=2",
+        "https://www.inform.kz/ru/lenta/?page=2",
         callback=spider.parse_listing,
         method="POST",
         body=b"\x00\xffbinary",

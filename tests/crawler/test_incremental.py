@@ -169,9 +169,11 @@ class TestSpider:
 
 # --- real crawls ---------------------------------------------------------------------------------------
 
-NEW_ARTICLE = "https://www.inform.kz/ru/v-kazahstane-vyroslo-chislo-samozanyatyh-9d8e7f"
-COPIED_ARTICLE = "https://www.inform.kz/ru/v-kazahstane-vyroslo-chislo-individualnyh-predprinimateley-0c4e81"
-BUMPED = "https://www.inform.kz/ru/v-astane-izmenyat-shemu-dvizheniya-na-prospekte-kabanbay-batyra-a1f3c9"
+NEW_ARTICLE = "https://www.inform.kz/ru/v-kazahstane-vyroslo-chislo-samozanyatyh-9d8e7f02"
+COPIED_ARTICLE = (
+    "https://www.inform.kz/ru/v-kazahstane-vyroslo-chislo-individualnyh-predprinimateley-0c4e81f7"
+)
+BUMPED = "https://www.inform.kz/ru/v-astane-izmenyat-shemu-dvizheniya-na-prospekte-kabanbay-batyra-a1f3c94e"
 RU_SITEMAP = "https://www.inform.kz/sitemap-news-ru.xml"
 
 

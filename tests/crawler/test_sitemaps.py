@@ -16,8 +16,8 @@ URLSET = b"""<?xml version="1.0" encoding="UTF-8"?>
 
 
 def test_urlset_locations_are_repaired_and_dated():
-    kind, found = read_sitemap(URLSET, ALMATY)
-    assert kind == "urlset"
+    kind, found, news = read_sitemap(URLSET, ALMATY)
+    assert (kind, news) == ("urlset", False)
     assert [(c.url, c.when) for c in found] == [
         ("https://tengrinews.kz/a-1/", datetime(2026, 4, 27, 17, 42, tzinfo=UTC)),
         ("https://tengrisport.kz/b-2/", datetime(2026, 4, 27, tzinfo=ALMATY)),
@@ -27,8 +27,17 @@ def test_urlset_locations_are_repaired_and_dated():
 def test_index_and_unparsable_bodies():
     index = b"<sitemapindex><sitemap><loc>https://x.kz/news.xml</loc></sitemap></sitemapindex>"
     assert read_sitemap(index, ALMATY)[0] == "sitemapindex"
-    assert read_sitemap(b"", ALMATY) == ("", [])
-    assert read_sitemap(b"<html><body>Not found</body></html>", ALMATY) == ("html", [])
+    assert read_sitemap(b"", ALMATY) == ("", [], False)
+    assert read_sitemap(b"<html><body>Not found</body></html>", ALMATY) == ("html", [], False)
+
+
+def test_google_news_entries_mark_a_news_sitemap():
+    body = (
+        b'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"'
+        b' xmlns:news="http://www.google.com/schemas/sitemap-news/0.9"><url><loc>https://x.kz/a</loc>'
+        b"<news:news><news:title>A</news:title></news:news></url></urlset>"
+    )
+    assert read_sitemap(body, ALMATY).news
 
 
 def test_gzip_is_inflated_within_the_size_limit():
@@ -41,7 +50,9 @@ def test_gzip_is_inflated_within_the_size_limit():
 
 
 def test_robots_sitemap_lines_resolve_against_the_robots_url():
-    robots = b"User-agent: *\nDisallow: /press_releases/\nSitemap: /sitemap-news.xml\nsitemap:https://x.kz/a.xml\n"
+    robots = (
+        b"User-agent: *\nDisallow: /press_releases/\nSitemap: /sitemap-news.xml\nsitemap:https://x.kz/a.xml\n"
+    )
     assert sitemap_urls(robots, "https://qz.inform.kz/robots.txt") == [
         "https://qz.inform.kz/sitemap-news.xml",
         "https://x.kz/a.xml",

@@ -62,6 +62,7 @@ FULL = Article(
     warc_file="crawl-00001.warc.gz",
     warc_offset=12_345_678_901,
     extractor_version="schema-test",
+    extraction="layout",
 )
 
 

@@ -5,10 +5,13 @@ from pathlib import Path
 import pytest
 
 from pipelines.boilerplate import CleanedBody, clean_paragraphs
+from pipelines.normalize import normalize_text
 from pipelines.options import SiteRules
+from tests.conftest import SHARED
+from tests.services import require_shared
 
 ROOT = Path(__file__).resolve().parents[2]
-SAMPLES = Path("/work/shared/research/html/_text_samples/ainews_extracted_articles_2025-08_sample.jsonl")
+SAMPLES = SHARED / "research" / "html" / "_text_samples" / "ainews_extracted_articles_2025-08_sample.jsonl"
 SEED_002_TITLE = "Аким Астаны встретился с губернатором Челябинской области"
 
 
@@ -18,8 +21,7 @@ def _seed(prefix: str) -> list[str]:
 
 
 def _samples() -> list[dict]:
-    if not SAMPLES.exists():
-        pytest.skip("shared research samples not mounted")
+    require_shared(SAMPLES)
     return [json.loads(line) for line in SAMPLES.read_text(encoding="utf-8").splitlines()]
 
 
@@ -390,3 +392,84 @@ class TestRealArticles:
                 assert "Банковская деятельность лицензируется" not in paragraph
             kept += len(cleaned.paragraphs)
         assert kept == SAMPLE_STORY_PARAGRAPHS
+
+
+STORY_END = [
+    "Шымкент қаласында 300 келушіге арналған жаңа емхана пайдалануға берілді. Бұл туралы әкімдік хабарлады.",
+    "Емханада терапевт, педиатр және кардиолог қабылдау жүргізеді.",
+]
+
+
+class TestTeaserBlock:
+    """Other stories after the story ends: a label, then only headlines (and junk, stamps, teaser leads)."""
+
+    @pytest.mark.parametrize(
+        "label",
+        ["Жаңа", "Танымал", "Соңғы жаңалықтар", "Тағы да оқыңыз", "Басқа жаңалықтар", "Последние новости",
+         "Похожие материалы", "Свежие записи", "Читайте также", "Related posts"],
+    )  # fmt: skip
+    def test_a_label_and_headlines_to_the_end_go(self, label):
+        tail = [label, "Алматыда жаңбыр жауады", "Ақтөбеде жаңа көпір салынады"]
+        cleaned = clean_paragraphs([*STORY_END, "Бөлісу", *tail])
+        assert cleaned.paragraphs == tuple(STORY_END)
+
+    def test_a_teaser_lead_under_its_headline_goes_with_it(self):  # uakytnews.kz "Жаңа" block (reviewer)
+        tail = [
+            "Жаңа",
+            "Алматы облысында жылқы ұрлаған топ ұсталды",
+            "Алматы облысының полицейлері 40-тан астам жылқы ұрлаған қылмыстық топты ұстады.",
+        ]
+        cleaned = clean_paragraphs([*STORY_END, *tail])
+        assert cleaned.paragraphs == tuple(STORY_END)
+        assert [r.rule for r in cleaned.removed] == ["page_chrome", "teaser_block", "teaser_block"]
+
+    def test_a_read_also_link_inside_the_story_keeps_what_follows(self):
+        lines = [STORY_END[0], "Читайте также", "Токаев подписал закон", STORY_END[1]]
+        assert clean_paragraphs(lines).paragraphs == (STORY_END[0], STORY_END[1])
+
+    def test_a_subhead_like_a_label_keeps_the_story_under_it(self):
+        lines = [*STORY_END, "Последние новости", "Министр ответил на вопросы журналистов о ценах."]
+        assert clean_paragraphs(lines).paragraphs == tuple(lines)
+
+    def test_a_feed_of_stamped_headlines_goes_without_a_label(self):
+        for feed in (["14:20", "Алматыда жаңбыр жауады", "14:05", "Ақтөбеде көпір салынады"],
+                     ["Алматыда жаңбыр жауады", "12.09.2024", "Ақтөбеде көпір салынады", "11.09.2024"],
+                     ["14:25 В Алматы ограничат движение", "14:10 Курс тенге укрепился"]):  # fmt: skip
+            assert clean_paragraphs([*STORY_END, *feed]).paragraphs == tuple(STORY_END)
+
+    def test_short_lines_at_the_end_without_a_label_are_story(self):
+        lines = [*STORY_END, "Нұрлан ЖҰМАБАЙ,", "Түркістан облысы"]
+        assert clean_paragraphs(lines).paragraphs == tuple(lines)
+        one_pair = [*STORY_END, "Түркістан облысы", "12.09.2024"]  # a signature with its date: one stamp
+        assert clean_paragraphs(one_pair).paragraphs == tuple(one_pair[:-1])
+
+
+class TestMenuRun:
+    def test_unknown_entries_of_a_menu_go_with_the_known_ones(self):
+        menu = ["Басты бет", "Саясат", "Руханият", "Медицина", "Спорт"]
+        cleaned = clean_paragraphs([*STORY_END, *menu])
+        assert cleaned.paragraphs == tuple(STORY_END)
+        assert {r.rule for r in cleaned.removed} == {"page_chrome"}
+
+    def test_a_list_of_names_stays(self):
+        names = ["Айгүл Сәрсенова", "Марат Ахметов", "Ерлан Жұмабаев"]
+        assert clean_paragraphs([*STORY_END, *names]).paragraphs == (*STORY_END, *names)
+
+
+REAL_TEXTS = ROOT / "tests" / "pipelines" / "data" / "real_texts"
+# The text path takes these out as the byline of a date block under the lead (pipelines/textpage.py); the
+# cleaning stage alone, as the HTML path uses it, keeps a byline.
+HEADER_META_IN_STORY = {"019_vlast_ru": ("Алия Ахметова",)}
+
+
+@pytest.mark.parametrize("golden", sorted(REAL_TEXTS.glob("*.expected.json")), ids=lambda p: p.name[:-14])
+def test_real_page_texts_story_and_tail_through_the_cleaning_stage(golden):
+    """From the story's first line to the end, as an HTML extractor hands a body: the junk in and after the
+    story goes (widgets, notices, share rows, teaser blocks, footers), every story paragraph stays."""
+    expected = json.loads(golden.read_text(encoding="utf-8"))
+    text = golden.with_name(golden.name.replace(".expected.json", ".txt")).read_text(encoding="utf-8")
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    first = [normalize_text(line).text for line in lines].index(expected["paragraphs"][0])
+    cleaned = clean_paragraphs(lines[first:], title=expected["title"])
+    kept = [p for p in cleaned.paragraphs if p not in HEADER_META_IN_STORY.get(golden.name[:-14], ())]
+    assert kept == expected["paragraphs"]

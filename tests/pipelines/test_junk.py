@@ -1,7 +1,8 @@
 import pytest
 
 from pipelines.boilerplate import clean_paragraphs
-from pipelines.junk import is_currency, is_date_line, match_junk, weather_lines, weather_shape
+from pipelines.junk import is_date_line, match_junk
+from pipelines.widgets import is_currency, menu_lines, weather_lines, weather_shape
 
 # One line per rule family and language, each seen in a real page (seeds, samples, kz-sites.md).
 JUNK_LINES = [
@@ -78,6 +79,90 @@ JUNK_LINES = [
     ("promo", "Реклама на сайте diapazon.kz, в Инстаграм @gazeta_diapazon и на радио"),
     ("social_embed", "Посмотреть эту публикацию в Instagram"),  # samples row 3
     ("social_embed", "Публикация от Kazakhstan national football team (@kff_team)"),
+    # Page texts of kk/ru outlets (tests/pipelines/data/real_texts; the lines marked "reviewer" are quoted
+    # from a reviewer's report): widgets, menus and labels, site names, notices, footers, follow calls.
+    ("weather_widget", "-24 C"),  # uakytnews.kz: no degree sign
+    ("weather_widget", "-0.1 C"),
+    ("weather_widget", "Погода в Алматы"),
+    ("weather_widget", "Алматы +21°C"),
+    ("currency_widget", "USD 479.85"),
+    ("currency_widget", "Доллар 479,85"),
+    ("currency_widget", "$ 479.85 € 531.40 ₽ 5.21"),
+    ("page_chrome", "Танымал"),
+    ("page_chrome", "Ел аузында"),
+    ("page_chrome", "Жаңа"),
+    ("page_chrome", "Жаңалықтар"),
+    ("page_chrome", "Саясат"),
+    ("page_chrome", "Қоғам"),
+    ("page_chrome", "Новости"),
+    ("page_chrome", "Главные новости"),
+    ("page_chrome", "Politics"),
+    ("page_chrome", "BasNewsЖаңалықтар"),  # basnews.kz: the site name glued to a menu label
+    ("page_chrome", "Басты бет Саясат Экономика Қоғам"),
+    ("page_chrome", "Қаз"),
+    ("page_chrome", "Іздеу"),
+    ("page_chrome", "Нашар көретіндерге арналған нұсқа"),
+    (
+        "page_chrome",  # uakytnews.kz (reviewer)
+        "Толық немесе ішінара пайдаланғанына қарамастан, сайт материалдарын пайдаланған кезде uakytnews.kz "
+        "сайтына гиперсілтеме жасауыңызды сұраймыз.",
+    ),
+    ("page_chrome", "Сайт материалдарын пайдаланғанда сілтеме жасау міндетті."),
+    ("page_chrome", "Ақпарат агенттігінің материалдарын пайдаланған кезде гиперсілтеме міндетті."),
+    ("page_chrome", "Abai.kz сайтындағы материалдарды көшіріп басу үшін редакцияның рұқсаты қажет."),
+    ("page_chrome", "Материалдарды редакцияның жазбаша рұқсатынсыз көшіруге тыйым салынады."),
+    ("page_chrome", "При использовании материалов ссылка на ng.kz обязательна"),
+    ("page_chrome", "Перепечатка материалов без разрешения редакции запрещена."),
+    ("page_chrome", "Копирование материалов без разрешения редакции запрещено."),
+    ("page_chrome", "Materials may not be reproduced without the written permission of the publisher."),
+    ("page_chrome", "© 2024 «Новое поколение»"),
+    ("page_chrome", "Барлық құқық қорғалған © 2024"),
+    ("page_chrome", "Все права сохранены."),
+    ("page_chrome", "Редакцияның пікірі авторлардың пікірімен сәйкес келмеуі мүмкін."),
+    ("page_chrome", "Мнение редакции может не совпадать с мнением автора."),
+    ("page_chrome", "Сайт әкімшілігі"),  # uakytnews.kz (reviewer)
+    ("page_chrome", "Пікірлер (3)"),
+    ("page_chrome", "Комментарии (0)"),
+    ("page_chrome", "Оставить комментарий"),
+    ("page_chrome", "Ваш адрес email не будет опубликован. Обязательные поля помечены *"),
+    ("page_chrome", "Теги: Караганда, ремонт, дворы"),
+    ("page_chrome", "Тегтер: білім, ауыл, мұғалім"),
+    ("page_chrome", "#Астана #мектеп"),
+    ("page_chrome", "Просмотров: 2 341"),
+    ("page_chrome", "523 рет қаралды"),
+    ("page_chrome", "Время чтения: 4 мин."),
+    ("page_chrome", "Оқу уақыты: 3 минут"),
+    ("page_chrome", "5 min read"),
+    ("page_chrome", "E-mail: info@turkystan.kz"),
+    ("page_chrome", "Тел.: +7 (72533) 3-12-45"),
+    ("page_chrome", "Мекенжайымыз: Түркістан қаласы, Тәуке хан даңғылы, 15"),
+    ("page_chrome", "Сайтты әзірлеген: WebStudio"),
+    (
+        "page_chrome",
+        "Қазақстан Республикасы Ақпарат және қоғамдық даму министрлігінде тіркелген. Куәлік № 12345-Г",
+    ),
+    (
+        "page_chrome",
+        "Сетевое издание зарегистрировано в Министерстве информации и общественного развития РК.",
+    ),
+    (
+        "page_chrome",
+        "Мы используем файлы cookie, чтобы сделать сайт удобнее. Продолжая пользоваться сайтом, вы "
+        "соглашаетесь с этим.",
+    ),
+    (
+        "page_chrome",
+        "Сайт cookie файлдарын пайдаланады. Сайтты пайдалануды жалғастыра отырып, сіз келісесіз.",
+    ),
+    ("page_chrome", "This website uses cookies to improve your experience."),
+    ("share_social", "Facebook"),
+    ("share_social", "Бөлісу:"),
+    ("share_social", "Подпишитесь на канал Sputnik Казахстан в Telegram"),
+    ("share_social", "Біздің Instagram парақшамызға жазылыңыз!"),
+    ("share_social", "Subscribe to our newsletter"),
+    ("read_also", "Похожие материалы"),
+    ("read_also", "Тағы да оқыңыз"),
+    ("read_also", "Ең көп оқылған"),
 ]
 
 # Story sentences that mention the same things and must stay.
@@ -99,6 +184,29 @@ STORY_LINES = [
     "В 2025 году износ оценивается в 52%.",
     "Астана -16",  # a lone city–number line is not enough for a weather widget
     "2024 2025",
+    # Story sentences of kk/ru page texts that mention what the rules above are about.
+    "Қоғам белсенділері бұл шешімді құптап, әлеуметтік желілерде алғыс айтты.",
+    "Синоптиктер түнде ауа температурасы -24 градусқа дейін төмендейтінін болжап отыр.",
+    "Reuters агенттігіне сілтеме жасап хабарлағандай, келіссөздер ертең басталады.",  # "citing", not a notice
+    "Сот тергеу материалдарын пайдаланып, қамауға алуға рұқсат берді.",
+    "Әділет министрлігінде тіркелген қоғамдық бірлестіктер саны 200-ге жетті.",
+    "Агентство со ссылкой на министерство сообщило о росте цен.",
+    "Депутаты предложили запретить перепечатку новостей без ссылки на источник.",
+    "Ол 10 қыркүйек 2024 жылы Астанада өткен жиында сөз сөйледі.",
+    "Главный редактор издания заявил, что газета продолжит работу.",
+    "В Telegram-канале министерства подписчиков стало больше.",
+    "Мы используем все возможности, заявил аким.",
+    "Жаңа емхана 30 мыңнан астам тұрғынға қызмет көрсетеді.",
+    "Жаңа нысанда 120-дан астам медицина қызметкері жұмыспен қамтылды",  # a highlighted line, no full stop
+    "Экономика и политика",
+    "Nur-Sultan",  # a city, and "+12", are weather only beside each other
+    "+12",
+    "Айгүл СӘРСЕНОВА",  # a signature
+    # AEB article text: a reporter's address, a site named in the story, a product name, a picture credit
+    "pillgoo9@gmail.com",
+    "www.jeongdongtheater.com",
+    "watchOS",
+    "© Reuters",
 ]
 
 
@@ -128,7 +236,9 @@ class TestShapes:
         ("line", "shape"),
         [("Погода", "header"), ("Weather: Astana+28+30℃", "header"), ("+24°C", "unit"), ("687 hPa", "unit"),
          ("Алматы -2", "city_temp"), ("Усть-Каменогорск 1", "city_temp"), ("Алматы", "city"), ("Ж", "letter"),
-         ("Погода в Астане испортится.", None), ("Кайрат 41", None), ("2024", None)],
+         ("Погода в Астане испортится.", None), ("Кайрат 41", None), ("2024", None), ("-24 C", "unit"),
+         ("+12", "temp"), ("Nur-Sultan", "city"), ("Погода в Алматы", "header"),
+         ("Погода в Астане испортится", None)],
     )  # fmt: skip
     def test_weather_shape(self, line, shape):
         assert weather_shape(line) == shape
@@ -138,11 +248,22 @@ class TestShapes:
         assert weather_lines(shapes) == {4, 5, 6}  # two city lines alone are not a widget
         assert weather_lines(["letter", "city_temp", "city", "city_temp", "city_temp"]) == {0, 1, 2, 3, 4}
 
+    def test_weather_lines_with_city_and_value_on_separate_lines(self):
+        assert weather_lines(["unit", "city", "unit", "city"]) == {
+            0,
+            1,
+            2,
+            3,
+        }  # uakytnews "-24 C" / "Nur-Sultan"
+        assert weather_lines(["city", "unit", None, "city", "temp", "city", "temp"]) == {0, 1, 3, 4, 5, 6}
+        assert weather_lines(["city", "temp", None, "temp"]) == set()  # one city and a number: no list
+
     @pytest.mark.parametrize(
         ("line", "after_widget", "expected"),
         [("501.24 course down 597.92 course down", False, True), ("447.9 482.16", False, True),
          ("2024 2025", False, False), ("6.42", False, False), ("6.42", True, True),
-         ("Курс валют будет стабильным", False, False)],
+         ("Курс валют будет стабильным", False, False), ("USD 479.85", False, True),
+         ("USD 479", False, False), ("2024 $", False, False)],
     )  # fmt: skip
     def test_is_currency(self, line, after_widget, expected):
         assert is_currency(line, after_widget=after_widget) is expected
@@ -186,3 +307,13 @@ class TestDateLine:
     )
     def test_story_sentences_are_not_date_lines(self, line):
         assert not is_date_line(line)
+
+
+class TestMenuLines:
+    def test_a_run_of_labels_takes_the_unknown_ones_with_it(self):
+        texts = ["Басты бет", "Саясат", "Руханият", "Медицина", "Спорт", "Шымкентте жаңа емхана ашылды"]
+        assert menu_lines(texts) == {0, 1, 2, 3, 4}
+
+    def test_names_and_short_story_lines_are_no_menu(self):
+        assert menu_lines(["Айгүл Сәрсенова", "Марат Ахметов", "Ерлан Жұмабаев", "Спорт"]) == set()
+        assert menu_lines(["Саясат", "Экономика"]) == set()  # two labels alone are matched one by one

@@ -4,15 +4,16 @@ from pathlib import Path
 import pytest
 
 from pipelines.normalize import normalize_text
+from tests.conftest import SHARED
+from tests.services import require_shared
 
 ROOT = Path(__file__).resolve().parents[2]
 SEEDS = sorted((ROOT / "seeds").glob("*.txt"))
-SAMPLES = Path("/work/shared/research/html/_text_samples/ainews_extracted_articles_2025-08_sample.jsonl")
+SAMPLES = SHARED / "research" / "html" / "_text_samples" / "ainews_extracted_articles_2025-08_sample.jsonl"
 
 
 def _sample_paragraphs() -> list[str]:
-    if not SAMPLES.exists():
-        pytest.skip("shared research samples not mounted")
+    require_shared(SAMPLES)
     rows = [json.loads(line) for line in SAMPLES.read_text(encoding="utf-8").splitlines()]
     return [p for row in rows for p in row["content"].split("\n") if p.strip()]
 
