@@ -23,7 +23,7 @@ from pipelines import runstats
 
 logger = logging.getLogger(__name__)
 
-STORAGE_PIPELINE = "pipelines.scrapy_adapters.StoragePipeline"
+STORAGE_PIPELINE = "pipelines.storage.StoragePipeline"
 
 
 class IncrementalFilter:

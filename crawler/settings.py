@@ -69,7 +69,7 @@ TELNETCONSOLE_ENABLED = False  # an open debug port on a harvester is a risk, an
 REMOTE_CONTROL_ENABLED = False
 ITEM_PIPELINES = {
     "pipelines.scrapy_adapters.CleaningPipeline": 300,
-    "pipelines.scrapy_adapters.StoragePipeline": 800,
+    "pipelines.storage.StoragePipeline": 800,
 }
 # Distributed mode (pip install 'kznews[distributed]'): with KZNEWS_REDIS_URL set (environment or -s),
 # workers share a Redis request queue and dupefilter (crawler/distributed.py); otherwise it does nothing.

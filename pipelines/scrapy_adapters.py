@@ -1,21 +1,13 @@
-"""Scrapy item pipelines: thin adapters around the cleaning core and the crawl's store.
-
-The only module of ``pipelines/`` that imports Scrapy; the core stays pure. The StoragePipeline reaches the
-database through the crawl's one store (``KZNEWS_STORE_CLASS``, crawler.store.CrawlStore), named by a
-setting so that imports still flow from crawler/ to pipelines/ and never back.
-"""
+"""CleaningPipeline: the Scrapy item pipeline around the cleaning core (RawPage in, Article out)."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
 import os
-from collections.abc import Sequence
-from datetime import UTC, datetime
 from typing import Any
 
-from scrapy.exceptions import CloseSpider, DropItem, NotConfigured
-from scrapy.utils.misc import load_object
+from scrapy.exceptions import DropItem
 
 from pipelines import runstats
 from pipelines.article import Article, RawPage, Rejection
@@ -128,89 +120,3 @@ def _close_done(task: asyncio.Future[None]) -> None:
     """Retrieve the close's outcome: a spider already closing for another reason is no error."""
     if not task.cancelled() and (error := task.exception()) is not None:
         logger.debug("the spider was closing already: %s", error)
-
-
-class StoragePipeline:
-    """Articles -> the database in batches (``upsert_articles``), through the crawl's one store.
-
-    The store records the run (a crawl_runs row opened here, at open_spider, and closed at spider_closed
-    with the run's outcome). A batch is one transaction on the store's writer thread, in arrival order: a
-    failed write leaves no half-written rows, and is counted in ``kznews/storage_errors`` and
-    ``kznews/storage_lost``.
-
-    Settings:
-        KZNEWS_DB_BATCH_SIZE: articles per transaction (default 200).
-        KZNEWS_STORAGE_ENABLED: False turns storage off (dry runs).
-        KZNEWS_STORE_CLASS: the crawl's store (default crawler.store.CrawlStore).
-    """
-
-    def __init__(self, crawler: Any, store: Any, batch_size: int) -> None:
-        self.crawler = crawler
-        self.stats = crawler.stats
-        self.store = store
-        self.batch_size = batch_size
-        self.batch: list[Article] = []
-        self.opened = False
-
-    @classmethod
-    def from_crawler(cls, crawler: Any) -> StoragePipeline:
-        """Read KZNEWS_DB_BATCH_SIZE; take the crawl's store."""
-        settings = crawler.settings
-        if not settings.getbool("KZNEWS_STORAGE_ENABLED", True):
-            raise NotConfigured("StoragePipeline: KZNEWS_STORAGE_ENABLED is False")
-        store = load_object(settings.get("KZNEWS_STORE_CLASS")).from_crawler(crawler)
-        return cls(crawler, store, settings.getint("KZNEWS_DB_BATCH_SIZE", 200))
-
-    async def open_spider(self) -> None:
-        """Open the store and the run row; a database that cannot be used closes the spider."""
-        spider = self.crawler.spider
-        profile = getattr(spider, "profile", None)
-        try:
-            await self.store.open_run(profile.name if profile else spider.name, spider.name)
-        except Exception as exc:  # any driver or migration error: the crawl must not run without its store
-            logger.error("database unavailable: %s", exc)
-            raise CloseSpider(f"database unavailable: {exc}") from exc
-        self.opened = True
-
-    async def process_item(self, item: Any) -> Any:
-        """Buffer Article items and write a batch when it is full."""
-        if isinstance(item, Article):
-            self.batch.append(item)
-            if len(self.batch) >= self.batch_size:
-                await self._flush()
-        return item
-
-    async def close_spider(self) -> None:
-        """Write the last batch (the items in flight are done: Scrapy closes pipelines after them)."""
-        await self._flush()
-
-    async def _flush(self) -> None:
-        """Write the batch in one transaction; a failure is counted and logged, never half-written."""
-        if not self.batch or not self.opened:
-            return
-        batch, self.batch = self.batch, []
-        try:
-            results = await self.store.write(store_batch, batch, datetime.now(UTC))
-        except Exception:  # any driver error: the transaction was rolled back, the run will show failed
-            self.stats.inc_value(runstats.STORAGE_ERRORS)
-            self.stats.inc_value(runstats.STORAGE_LOST, len(batch))
-            logger.exception("could not store a batch of %d articles", len(batch))
-            return
-        for edition, result in results.items():
-            self.stats.inc_value(runstats.STORED, result.inserted)
-            self.stats.inc_value(runstats.stored_in(edition), result.inserted)
-            self.stats.inc_value(runstats.UPDATED, result.updated)
-            self.stats.inc_value(runstats.UNCHANGED, result.unchanged)
-
-
-def store_batch(session: Any, batch: Sequence[Article], fetched_at: datetime) -> dict[str, Any]:
-    """Upsert a batch edition by edition (the stats count per edition); ``UpsertStats`` by edition."""
-    from db.repository import upsert_articles
-
-    by_edition: dict[str, list[Article]] = {}
-    for article in batch:
-        by_edition.setdefault(article.edition or "unknown", []).append(article)
-    results = {}
-    for edition, group in by_edition.items():
-        results[edition] = upsert_articles(session, group, fetched_at=fetched_at)
-    return results

@@ -5,13 +5,11 @@ calling process (a queue feeder and a result manager), with a wake-up pipe and f
 task, and the crawl's process is what all the workers wait on. Here the loop writes the pickled task to
 the worker's socket and reads the answer when it arrives: no threads. Caller CPU per 113 kB task: 0.20 ms
 with the executor, 0.08 ms here (bench/worker_pool.py); in a 5,000-page replay the crawl's process used
-1.2 s less CPU (bench/crawl.py). loky, pebble and aiomultiprocess are built on the same thread-and-queue
-design, hence no library.
-
-Wire format, both ways: an 8-byte big-endian length, then a pickle. Parent -> worker: ``(fn, args)``.
-Worker -> parent: ``("ready", None)`` once the initializer is done, then per task ``("ok", result)`` or
-``("error", (exception, traceback text))``. A worker answers its tasks in order and exits at end of input:
-when the pool closes its socket, or when the parent dies (the kernel closes it then too).
+1.2 s less CPU (bench/crawl.py). pebble has per-task timeouts, but on three threads of the caller and one
+pipe shared by all workers, with two messages per task: 3x our CPU per task (bench/worker_pool.py); and,
+awaited from asyncio, a StopIteration still hangs its caller, while the death of an idle worker or an
+exception that does not unpickle breaks its pool for good (pebble 5.2.3). loky and aiomultiprocess share
+the thread-and-queue design, hence no library. The worker side and the wire are in pipelines/workerproc.py.
 """
 
 from __future__ import annotations
@@ -19,70 +17,95 @@ from __future__ import annotations
 import asyncio
 import logging
 import multiprocessing
-import os
+import multiprocessing.util
 import pickle
-import signal
-import socket
-import struct
-import time
-import traceback
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from multiprocessing.process import BaseProcess
 from typing import Any
 
+from pipelines.workerproc import FRAME, RemoteTraceback, TaskFailed, decode, end, kill_all, start_worker
+
+__all__ = ["BrokenPool", "RemoteTraceback", "TaskFailed", "TaskTimeout", "WorkerCrashed", "WorkerPool"]
+
 logger = logging.getLogger(__name__)
 
-FRAME = struct.Struct("!Q")
-STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
 TASKS_PER_WORKER = 2
 """Tasks written to a worker ahead of its answers: the next page waits in its socket when one is done."""
 CLOSE_TIMEOUT_S = 10.0
-"""How long ``close`` waits for a worker to exit on its own before killing it."""
+"""How long ``close`` waits for the submitted tasks and the workers' exit before killing the workers."""
+TASK_TIMEOUT_S = 10.0
+"""Wall time a task may keep its worker: pages take tens of ms, a catastrophic regex hours; wall time, so
+a nice +10 worker on a busy machine needs the margin."""
+EXIT_WAIT_S = 1.0
+"""A lost worker's time to exit by itself (milliseconds) before the kill: its own exit code is reported."""
+START_ATTEMPTS = 3
+"""Starts in a row a worker slot gets before it is given up (the pool goes on with the other slots)."""
+START_BACKOFF_S = 0.5
+"""Wait before a slot's second start, doubled before the third: for a passing cause (memory pressure, a
+deploy replacing files) to pass, while a failing initializer still fails within seconds."""
 
 
 class WorkerCrashed(RuntimeError):
-    """The worker process died while it held the task (killed, out of memory, a crash in C code)."""
+    """Every worker that ran the task died (killed, out of memory, a crash in C code): 1 + crash_retries."""
+
+
+class TaskTimeout(RuntimeError):
+    """The task ran longer than the pool's ``task_timeout``; its worker was killed and replaced."""
 
 
 class BrokenPool(RuntimeError):
-    """The workers cannot start (a worker died before it was ready); no task can run."""
+    """The pool is closed, or no worker can start (each died before it was ready START_ATTEMPTS times)."""
 
 
-class RemoteTraceback(Exception):
-    """The worker's traceback, chained as ``__cause__`` of an exception raised by a task."""
+@dataclass(slots=True, eq=False)
+class _Job:
+    payload: bytes
+    future: asyncio.Future[Any]
+    crashes: int = 0  # workers that died running it
 
-    def __str__(self) -> str:
-        return f"\n\nworker traceback:\n{self.args[0]}"
 
-
-@dataclass
+@dataclass(eq=False)
 class _Worker:
     process: BaseProcess
     reader: asyncio.StreamReader
     writer: asyncio.StreamWriter
+    attempt: int  # failed starts of this slot right before this one
     slots: asyncio.Semaphore = field(default_factory=lambda: asyncio.Semaphore(TASKS_PER_WORKER))
-    pending: deque[asyncio.Future[Any]] = field(default_factory=deque)
+    pending: deque[_Job] = field(default_factory=deque)  # written, not answered; the first one runs
     tasks: list[asyncio.Task[None]] = field(default_factory=list)
+    ready: bool = False
+    started_at: float = 0.0  # loop time at which pending[0] started
+    timer: asyncio.TimerHandle | None = None
+    expired: _Job | None = None  # the job it was killed for running too long
 
 
 class WorkerPool:
     """``size`` spawned worker processes running ``await pool.run(fn, *args)`` calls.
 
+    Faults stay with their task: any exception fails that task only; a task over ``task_timeout`` has its
+    worker killed and fails with TaskTimeout; a task whose worker died runs again on another (the tasks
+    behind it in that worker's socket run elsewhere, uncounted), and fails with WorkerCrashed when that one
+    dies too; a worker that cannot start is retried, and the pool breaks only when none can start.
+
     Workers start with SIGINT/SIGTERM ignored: Ctrl-C reaches the whole process group and systemd signals
     every process of a unit, and a worker killed mid-task would lose it; the parent decides when to stop
-    and closes the pool after its tasks are done. A worker that dies is replaced; its tasks fail with
-    WorkerCrashed. A worker that dies before it is ready breaks the pool (the next one would too).
+    and closes the pool. Should the parent exit without closing it (a second Ctrl-C), its exit kills them.
 
     Args:
         size: worker processes.
         initializer: run once in each worker before its first task (imports, models).
-        on_crash: called with the exit code when a worker died and was replaced (counting, alerts).
+        on_crash: called with the exit code of each worker that died on its own, at start-up included (a
+            worker killed for a task's time is not counted: its task fails with TaskTimeout).
         nice: added to the workers' niceness. With as many workers as cores, the parent otherwise waits
             for a core whenever it has work, and its workers wait for it in turn: a crawl with two workers
             on two cores cleaned 344 pages/s at 0, 358 at +10 (bench/crawl.py), and its downloads stay
             on time.
+        task_timeout: seconds a task may run, counted from its start in the worker, not from ``run``;
+            None: no limit.
+        crash_retries: times a task whose worker died is run again on another worker.
+        close_timeout: how long ``close`` waits for the submitted tasks and the workers' exit.
     """
 
     def __init__(
@@ -91,6 +114,9 @@ class WorkerPool:
         initializer: Callable[[], None] | None = None,
         on_crash: Callable[[int | None], None] | None = None,
         nice: int = 0,
+        task_timeout: float | None = TASK_TIMEOUT_S,
+        crash_retries: int = 1,
+        close_timeout: float = CLOSE_TIMEOUT_S,
     ) -> None:
         if size < 1:
             raise ValueError(f"a worker pool needs at least one worker, not {size}")
@@ -98,24 +124,39 @@ class WorkerPool:
         self.initializer = initializer
         self.on_crash = on_crash
         self.nice = nice
+        self.task_timeout = task_timeout
+        self.crash_retries = crash_retries
+        self.close_timeout = close_timeout
         self.context = multiprocessing.get_context("spawn")  # forking a running event loop is unsafe
-        self.jobs: asyncio.Queue[tuple[bytes, asyncio.Future[Any]]] = asyncio.Queue()
+        self.jobs: asyncio.Queue[_Job] = asyncio.Queue()
         self.workers: list[_Worker] = []
         self.outstanding: set[asyncio.Future[Any]] = set()
+        self.given_up = 0  # worker slots whose starts all failed
         self.broken: str | None = None
-        self.closing = False
+        self.closing = False  # no new tasks
+        self.closed = False  # no new workers either
+        # runs at the parent's exit before multiprocessing joins its children: a worker ignores the
+        # SIGTERM multiprocessing sends, and one that spins or waits for input would hang that join
+        workers = self.workers  # not self: the finalizer must not keep the pool alive
+        self.finalizer = multiprocessing.util.Finalize(
+            self, lambda: kill_all([w.process for w in workers]), exitpriority=10
+        )
 
     async def start(self) -> None:
         """Spawn the workers; they import and initialise in parallel while the caller goes on."""
+        self.loop = asyncio.get_running_loop()
         for _ in range(self.size):
-            await self._spawn()
+            await self._spawn(0)
 
     async def run(self, fn: Callable[..., Any], *args: Any) -> Any:
         """Run ``fn(*args)`` in a worker; its result, or its exception with the worker's traceback chained.
 
         Raises:
-            WorkerCrashed: the worker died with this task.
-            BrokenPool: the pool is closed or its workers could not start.
+            TaskFailed: the task raised what cannot be raised here as itself (see TaskFailed), or its
+                result could not be pickled.
+            TaskTimeout: the task ran longer than ``task_timeout``.
+            WorkerCrashed: its worker died, and so did the one it was retried on.
+            BrokenPool: the pool is closed or no worker can start.
         """
         if self.broken or self.closing:
             raise BrokenPool(self.broken or "the worker pool is closed")
@@ -123,98 +164,169 @@ class WorkerPool:
         future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
         self.outstanding.add(future)
         future.add_done_callback(self.outstanding.discard)
-        self.jobs.put_nowait((payload, future))
+        self.jobs.put_nowait(_Job(payload, future))
         return await future
 
     async def close(self) -> None:
         """Refuse new tasks, let the workers finish the submitted ones, end their input and wait for them to
-        exit (killed after CLOSE_TIMEOUT_S)."""
+        exit; after ``close_timeout`` kill them, failing the tasks left with BrokenPool."""
         self.closing = True
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.close_timeout
         if self.outstanding:
-            await asyncio.wait(set(self.outstanding))
+            await asyncio.wait(set(self.outstanding), timeout=self.close_timeout)
+        self.closed = True
         for worker in self.workers:
-            for task in worker.tasks:
-                task.cancel()
+            self._stop_watching(worker)
             worker.writer.close()
-        deadline = time.monotonic() + CLOSE_TIMEOUT_S
         for worker in self.workers:
-            while worker.process.is_alive() and time.monotonic() < deadline:
-                await asyncio.sleep(0.02)
+            await _exited(worker.process, deadline - loop.time())
             if worker.process.is_alive():
-                logger.warning("worker %s did not exit; killing it", worker.process.pid)
-            _end(worker.process)
+                logger.warning("worker %s still busy at close; killing it", worker.process.pid)
+            end(worker.process)
+            for job in worker.pending:
+                if not job.future.done():
+                    job.future.set_exception(BrokenPool("the worker pool closed before this task finished"))
         self._fail_queued(BrokenPool("the worker pool closed before this task ran"))
         self.workers.clear()
+        self.finalizer()  # nothing left to kill at exit
 
-    async def _spawn(self) -> None:
-        parent, child = socket.socketpair()
-        process = self.context.Process(target=serve, args=(child, self.initializer, self.nice), daemon=True)
-        previous = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)  # inherited: see serve()
+    async def _spawn(self, attempt: int) -> None:
+        if self.closed:
+            return
+        process, sock = start_worker(self.context, self.initializer, self.nice)
         try:
-            process.start()
-        finally:
-            signal.pthread_sigmask(signal.SIG_SETMASK, previous)
-            child.close()
-        reader, writer = await asyncio.open_connection(sock=parent)
-        worker = _Worker(process, reader, writer)
+            reader, writer = await asyncio.open_connection(sock=sock)
+        except BaseException:  # cancelled (by a close): the process is not ours to keep
+            sock.close()
+            end(process)
+            raise
+        if self.closed:  # close finished meanwhile
+            writer.close()
+            end(process)
+            return
+        worker = _Worker(process, reader, writer, attempt)
         worker.tasks = [asyncio.create_task(self._answers(worker))]
         self.workers.append(worker)
 
     async def _feed(self, worker: _Worker) -> None:
         """Write queued tasks to ``worker``, at most TASKS_PER_WORKER ahead of its answers."""
-        while True:
-            await worker.slots.acquire()
-            payload, future = await self.jobs.get()
-            if future.cancelled():
-                worker.slots.release()
-                continue
-            worker.pending.append(future)
-            worker.writer.write(FRAME.pack(len(payload)))
-            worker.writer.write(payload)
-            await worker.writer.drain()
+        try:
+            while True:
+                await worker.slots.acquire()
+                job = await self.jobs.get()
+                if job.future.cancelled():
+                    worker.slots.release()
+                    continue
+                if not worker.pending:  # an idle worker starts it now
+                    self._started(worker)
+                worker.pending.append(job)
+                worker.writer.write(FRAME.pack(len(job.payload)))
+                worker.writer.write(job.payload)
+                await worker.writer.drain()
+        except ConnectionError:  # the worker died: its answers end too, and _lost settles what it holds
+            pass
 
     async def _answers(self, worker: _Worker) -> None:
         """Read ``worker``'s answers and settle its tasks in order; replace it when it dies."""
         try:
             if pickle.loads(await _read_frame(worker.reader)) != ("ready", None):
                 raise ConnectionError("the worker's first answer was not 'ready'")
+            worker.ready = True
             worker.tasks.append(asyncio.create_task(self._feed(worker)))
             while True:
                 frame = await _read_frame(worker.reader)
-                future = worker.pending.popleft()
+                job = worker.pending.popleft()
                 worker.slots.release()
-                if not future.cancelled():
-                    _settle(future, frame)
-        except (asyncio.IncompleteReadError, ConnectionError, pickle.UnpicklingError) as exc:
+                if worker.pending:  # the worker goes on to the next one, already in its socket
+                    self._started(worker)
+                if not job.future.cancelled():
+                    ok, value = decode(frame)
+                    if ok:
+                        job.future.set_result(value)
+                    else:
+                        job.future.set_exception(value)
+        except Exception as exc:  # its end of input, or anything unexpected: of no use any more either way
             await self._lost(worker, exc)
 
-    async def _lost(self, worker: _Worker, exc: Exception) -> None:
-        """``worker``'s answers ended: fail what it held and start another in its place."""
+    def _started(self, worker: _Worker) -> None:
+        """``worker`` started its first pending task: note the time, and have a timer watch it unless one
+        does (it re-arms itself for the task running when it fires: no timer per task)."""
+        worker.started_at = self.loop.time()
+        if self.task_timeout is not None and worker.timer is None:
+            worker.timer = self.loop.call_at(worker.started_at + self.task_timeout, self._watch, worker)
+
+    def _watch(self, worker: _Worker) -> None:
+        """Kill ``worker`` if its running task is over the time limit; else wait for that task's deadline."""
+        worker.timer = None
+        if not worker.pending or worker.expired:
+            return
+        deadline = worker.started_at + self.task_timeout
+        if self.loop.time() < deadline:
+            worker.timer = self.loop.call_at(deadline, self._watch, worker)
+            return
+        worker.expired = worker.pending[0]
+        logger.error("worker %s ran one task over %s s; killing it", worker.process.pid, self.task_timeout)
+        worker.process.kill()  # it ignores SIGTERM; its answers end, then _lost replaces it
+
+    def _stop_watching(self, worker: _Worker) -> None:
         for task in worker.tasks:
             if task is not asyncio.current_task():
                 task.cancel()
+        if worker.timer is not None:
+            worker.timer.cancel()
+
+    async def _lost(self, worker: _Worker, exc: Exception) -> None:
+        """``worker``'s answers ended: settle or requeue what it held and start another in its place."""
+        self._stop_watching(worker)
         worker.writer.close()
-        code = _end(worker.process)
+        await _exited(worker.process, EXIT_WAIT_S)
+        code, pid = end(worker.process), worker.process.pid
         self.workers.remove(worker)
-        while worker.pending:
-            future = worker.pending.popleft()
-            if not future.done():
-                future.set_exception(WorkerCrashed(f"worker {worker.process.pid} died (exit code {code})"))
-        if len(worker.tasks) == 1:  # no feeder: it never got ready
-            self.broken = f"a worker died before it was ready (exit code {code}): {exc!r}"
-            logger.error("%s", self.broken)
-            self._fail_queued(BrokenPool(self.broken))
+        if worker.expired is None:  # it died on its own, not for a task's time
+            state = "died" if worker.ready else "died before it was ready"
+            logger.error("worker %s %s (exit code %s): %r", pid, state, code, exc)
+            if self.on_crash:
+                self.on_crash(code)
+        for index, job in enumerate(worker.pending):  # none if it never got ready
+            if job.future.cancelled():
+                continue
+            if job is worker.expired:
+                job.future.set_exception(TaskTimeout(f"ran longer than {self.task_timeout} s (worker {pid})"))
+                continue
+            if index == 0 and worker.expired is None:  # it was running this one when it died
+                job.crashes += 1
+                if job.crashes > self.crash_retries:
+                    message = f"worker {pid} died (exit code {code}), {job.crashes} with this task"
+                    job.future.set_exception(WorkerCrashed(message))
+                    continue
+            self.jobs.put_nowait(job)  # not started, or retried: it runs on another worker
+        await self._replace(0 if worker.ready else worker.attempt + 1, f"exit code {code}: {exc!r}")
+
+    async def _replace(self, attempt: int, reason: str) -> None:
+        """Start a worker after ``attempt`` failed starts of its slot in a row, or give the slot up."""
+        while attempt < START_ATTEMPTS:
+            if attempt:
+                await asyncio.sleep(START_BACKOFF_S * 2 ** (attempt - 1))
+            try:
+                await self._spawn(attempt)
+                return
+            except OSError as exc:  # no process or socket to be had now (process or file limits)
+                logger.error("could not start a worker: %r", exc)
+                attempt, reason = attempt + 1, repr(exc)
+        self.given_up += 1
+        if self.given_up < self.size:
+            logger.error("a worker failed to start %s times; going on with the others", START_ATTEMPTS)
             return
-        logger.error("worker %s died (exit code %s); starting another", worker.process.pid, code)
-        if self.on_crash:
-            self.on_crash(code)
-        await self._spawn()
+        self.broken = f"every worker died before it was ready, {START_ATTEMPTS} times in a row ({reason})"
+        logger.error("%s", self.broken)
+        self._fail_queued(BrokenPool(self.broken))
 
     def _fail_queued(self, error: Exception) -> None:
         while not self.jobs.empty():
-            _, future = self.jobs.get_nowait()
-            if not future.done():
-                future.set_exception(error)
+            job = self.jobs.get_nowait()
+            if not job.future.done():
+                job.future.set_exception(error)
 
 
 async def _read_frame(reader: asyncio.StreamReader) -> bytes:
@@ -222,79 +334,8 @@ async def _read_frame(reader: asyncio.StreamReader) -> bytes:
     return await reader.readexactly(size)
 
 
-def _settle(future: asyncio.Future[Any], frame: bytes) -> None:
-    """Give ``future`` the result or the exception a worker's answer holds."""
-    try:
-        status, value = pickle.loads(frame)
-    except Exception as exc:  # an exception class whose pickle does not round-trip, say
-        future.set_exception(RuntimeError(f"could not read the worker's answer: {exc!r}"))
-        return
-    if status == "ok":
-        future.set_result(value)
-    else:
-        error, remote_traceback = value
-        error.__cause__ = RemoteTraceback(remote_traceback)
-        future.set_exception(error)
-
-
-def _end(process: BaseProcess) -> int | None:
-    """Reap ``process`` (killed first if it still runs: its answers ended, it is of no use; it ignores
-    SIGTERM, see serve()); its exit code."""
-    if process.is_alive():
-        process.kill()
-    process.join(CLOSE_TIMEOUT_S)
-    return process.exitcode
-
-
-def serve(sock: socket.socket, initializer: Callable[[], None] | None, nice: int = 0) -> None:
-    """A worker's main loop: run the tasks read from ``sock`` until its input ends.
-
-    The process starts with SIGINT/SIGTERM blocked (see WorkerPool._spawn); they are ignored before being
-    unblocked, so one that came in meanwhile is discarded.
-    """
-    for signum in STOP_SIGNALS:
-        signal.signal(signum, signal.SIG_IGN)
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
-    if nice:
-        os.nice(nice)
-    if initializer is not None:
-        initializer()
-    try:
-        _send(sock, ("ready", None))
-        while (payload := _receive(sock)) is not None:
-            fn, args = pickle.loads(payload)
-            try:
-                answer: tuple[str, Any] = ("ok", fn(*args))
-            except Exception as exc:  # the parent re-raises it, with this traceback chained
-                answer = ("error", (exc, traceback.format_exc()))
-            try:
-                _send(sock, answer)
-            except (pickle.PicklingError, TypeError, AttributeError) as exc:  # unpicklable result/exception
-                _send(sock, ("error", (RuntimeError(f"unpicklable answer: {exc!r}"), traceback.format_exc())))
-    except ConnectionError:  # the parent is gone
-        pass
-
-
-def _send(sock: socket.socket, answer: tuple[str, Any]) -> None:
-    payload = pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL)
-    sock.sendall(FRAME.pack(len(payload)) + payload)
-
-
-def _receive(sock: socket.socket) -> memoryview | None:
-    """The next frame's payload, or None at end of input."""
-    header = _receive_exactly(sock, FRAME.size)
-    if header is None:
-        return None
-    (size,) = FRAME.unpack(header)
-    return _receive_exactly(sock, size)
-
-
-def _receive_exactly(sock: socket.socket, size: int) -> memoryview | None:
-    buffer = memoryview(bytearray(size))
-    received = 0
-    while received < size:
-        count = sock.recv_into(buffer[received:])
-        if count == 0:
-            return None
-        received += count
-    return buffer
+async def _exited(process: BaseProcess, timeout: float) -> None:
+    """Wait up to ``timeout`` seconds for ``process`` to exit by itself."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while process.is_alive() and asyncio.get_running_loop().time() < deadline:
+        await asyncio.sleep(0.01)

@@ -38,7 +38,7 @@ from tests.crawler.test_spiders import (
 )
 from tests.db.test_repository import make_article
 
-STORING = {"ITEM_PIPELINES": {"pipelines.scrapy_adapters.StoragePipeline": 800}, "KZNEWS_HOST_MAP": {}}
+STORING = {"ITEM_PIPELINES": {"pipelines.storage.StoragePipeline": 800}, "KZNEWS_HOST_MAP": {}}
 SITEMAP = "https://tengrinews.kz/sitemap-news.xml"
 LISTING_1 = "https://tengrinews.kz/news/page/1/"
 
