@@ -26,6 +26,8 @@ class RawPage:
         warc_file, warc_offset: provenance of the record this page was read from.
         outside_rules: the URL came from a feed but matches none of the profile's article URL patterns
             (counted when it proves to be an article: the profile's patterns need an update).
+        aliases: URLs that led to this one (redirects the crawler followed): the only other URLs the page
+            may be stored under when its canonical link names one of them.
     """
 
     url: str
@@ -38,6 +40,7 @@ class RawPage:
     warc_file: str | None = None
     warc_offset: int | None = None
     outside_rules: bool = False
+    aliases: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -34,6 +34,8 @@ class SiteRules:
     junk: tuple[str, ...] = ()
     agencies: tuple[str, ...] = ()
     tz: str = "Asia/Almaty"
+    # The site's own hosts (filled from its profile): a canonical link elsewhere never names the article.
+    hosts: tuple[str, ...] = ()
 
     def layout_for(self, fetched: date | None) -> Layout | None:
         """The layout valid on ``fetched`` (the newest when unknown)."""

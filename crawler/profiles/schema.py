@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from urllib.parse import urlsplit
 
@@ -183,6 +183,8 @@ class SiteProfile:
     _edition_prefixes: tuple[tuple[str, str], ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
+        if not self.rules.hosts:  # the core trusts a canonical link only on the site's own hosts
+            object.__setattr__(self, "rules", replace(self.rules, hosts=self.article_urls.hosts))
         prefixes = sorted(((_schemeless(e.base_url), k) for k, e in self.editions.items()), reverse=True)
         # Reverse order puts a prefix after the longer ones extending it: the first match is the longest.
         object.__setattr__(self, "_edition_prefixes", tuple(prefixes))
