@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from db.reclean import StoredPointer
-from pipelines.article import RawPage
+from pipelines.article import RawPage, header_map
 
 logger = logging.getLogger(__name__)
 
@@ -71,11 +71,10 @@ def load_pages(
             if url_key(record.url) != url_key(pointer.url):
                 _missing(missing, pointer, "other_url", f"{name}@{pointer.warc_offset} holds {record.url}")
                 continue
-            content_type = record.header("Content-Type")
             page = RawPage(  # as the spider builds it (NewsSpider.parse_article)
                 url=pointer.url,
                 body=record.body,
-                headers={"Content-Type": content_type} if content_type else {},
+                headers=header_map(record.headers),
                 fetched_at=record.fetched_at or pointer.fetched_at,
                 site=pointer.site,
                 edition=pointer.edition,

@@ -231,14 +231,32 @@ class RedisScheduler(_RedisScheduler):
         return True
 
     def next_request(self) -> Request | None:
-        """Pop the best request of the shared queue (never blocks the reactor)."""
-        request = self.queue.pop()
+        """Pop the best request of the shared queue (never blocks the reactor).
+
+        Anyone who can write to Redis can queue an entry: one that does not decode to a request this spider
+        could have made (an allowed class, a callback of the spider, an http(s) URL on the site's hosts) is
+        dropped as ``queue_refused``, counted and logged in one line, and the next one is taken.
+        """
+        while True:
+            try:
+                request = self.queue.pop()
+            except (ValueError, TypeError, KeyError, UnicodeDecodeError) as exc:  # json.JSONDecodeError too
+                self._refuse(f"{type(exc).__name__}: {str(exc)[:200]}")
+                continue
+            refusal = request is not None and self.spider.refuse_queued(request)
+            if not refusal:
+                break
+            self._refuse(f"{refusal} <{request.url[:200]}>")
         if request is not None:
             self.stats.inc_value(runstats.REDIS_DEQUEUED)
             self._idle_since = None
             self._on_activity()
             self._mark_busy()
         return request
+
+    def _refuse(self, why: str) -> None:
+        self.stats.inc_value(runstats.dropped("queue_refused"))
+        log.warning("refused a request from the Redis queue: %s", why)
 
     # --- shared liveness -------------------------------------------------------------------------------
 

@@ -10,29 +10,37 @@ its items in flight and stores them (a second signal forces it, as in Scrapy); t
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
 SLEEP_STEP_S = 0.5  # the loop's sleep granularity: how fast it notices a stop signal between cycles
 
 
-def harvest_every(cycle_argv: Sequence[str], interval: float, cycles: int | None = None) -> int:
+def harvest_every(
+    cycle_argv: Sequence[str],
+    interval: float,
+    cycles: int | None = None,
+    cycle_environment: Mapping[str, str] | None = None,
+) -> int:
     """Run ``kznews harvest <cycle_argv>`` in a child process every ``interval`` seconds (start to start).
 
     Args:
         cycle_argv: the harvest's own arguments, without --every / --cycles.
         interval: seconds from one cycle's start to the next's.
         cycles: stop after this many cycles (None: until a signal).
+        cycle_environment: added to each cycle's environment (secrets stay out of its argv).
 
     Returns:
         0 when the loop was stopped by a signal or the last cycle succeeded, else 1.
     """
     command = [sys.executable, "-m", "crawler.cli", "harvest", *cycle_argv]
+    environment = {**os.environ, **(cycle_environment or {})}
     state: dict[str, Any] = {"stop": False, "child": None}
 
     def on_signal(signum: int, _frame: Any) -> None:
@@ -52,7 +60,7 @@ def harvest_every(cycle_argv: Sequence[str], interval: float, cycles: int | None
                 flush=True,
             )
             # Its own session: a terminal's Ctrl-C reaches this loop only, which passes it on exactly once.
-            state["child"] = child = subprocess.Popen(command, start_new_session=True)
+            state["child"] = child = subprocess.Popen(command, env=environment, start_new_session=True)
             if state["stop"]:  # the signal came while the child was being started
                 child.send_signal(signal.SIGTERM)
             status = child.wait()

@@ -1,9 +1,11 @@
 """Incremental crawling: which discovered article URLs to fetch, and the per-site state kept between runs.
 
 A URL whose article is already stored is skipped, unless its sitemap ``lastmod`` is newer than our last
-fetch of it or the crawl runs with ``-a refresh=1``. The database is asked once per discovery page for all
-of that page's candidates (``db.state.stored_fetch_times``), on the crawl store's writer thread: memory
-stays flat however large the corpus, and the event loop never waits for a query.
+fetch of it, its stored text is a challenge page's (stored before such pages were recognised: the upsert
+of the real article replaces it, a new version), or the crawl runs with ``-a refresh=1``. The database is
+asked once per discovery page for all of that page's candidates (``db.state.stored_urls``), on the crawl
+store's writer thread: memory stays flat however large the corpus, and the event loop never waits for a
+query; only short stored texts are read.
 """
 
 from __future__ import annotations
@@ -11,7 +13,8 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
-from typing import Any
+from functools import partial
+from typing import TYPE_CHECKING, Any
 
 from scrapy import signals
 from sqlalchemy.exc import SQLAlchemyError
@@ -20,6 +23,10 @@ from sqlalchemy.orm import Session
 from crawler.spiders.discovery import Candidate
 from crawler.store import CrawlStore
 from pipelines import runstats
+from pipelines.blockpage import BLOCK_TEXT_MAX_WORDS, is_block_text
+
+if TYPE_CHECKING:
+    from db.state import StoredUrl
 
 logger = logging.getLogger(__name__)
 
@@ -49,6 +56,7 @@ class IncrementalFilter:
         # Stored URLs met in this run (bounded like the spider's own seen-set): a URL skipped from the RSS
         # feed is not asked again, and is counted once, when the sitemap names it later.
         self._stored: dict[str, datetime] = {}
+        self._block_pages: set[str] = set()  # stored URLs whose text is a challenge page's: fetched again
         self._skipped: set[str] = set()
         self._warned = False
 
@@ -73,7 +81,8 @@ class IncrementalFilter:
     async def select(
         self, candidates: Sequence[Candidate], *, trust_lastmod: bool = False
     ) -> list[Candidate]:
-        """The candidates to fetch: those not stored, and stored ones whose ``when`` is newer than our fetch.
+        """The candidates to fetch: those not stored or stored as a challenge page, and stored ones whose
+        ``when`` is newer than our fetch.
 
         Args:
             candidates: normalized article URLs of one discovery page.
@@ -82,7 +91,14 @@ class IncrementalFilter:
         if not self.check or not candidates:
             return list(candidates)
         # Every URL asked once per run: the spider never offers a URL again once it chose to fetch it.
-        self._stored.update(await self._lookup([c.url for c in candidates if c.url not in self._stored]))
+        asked = [c.url for c in candidates if c.url not in self._stored and c.url not in self._block_pages]
+        for url, stored in (await self._lookup(asked)).items():
+            if stored.text is not None and is_block_text(stored.title, stored.text):
+                self._block_pages.add(url)  # not known: fetched like a new URL, and counted once
+                self.inc(runstats.REFETCH_BLOCK_PAGE)
+                logger.info("stored text of %s is a challenge page: fetching it again", url)
+            else:
+                self._stored[url] = stored.seen_at
         fetch = []
         for candidate in candidates:
             fetched = self._stored.get(candidate.url)
@@ -101,13 +117,13 @@ class IncrementalFilter:
         if self.record and requested != final:
             self._aliases[requested] = final
 
-    async def _lookup(self, urls: list[str]) -> dict[str, datetime]:
-        from db.state import stored_fetch_times
+    async def _lookup(self, urls: list[str]) -> dict[str, StoredUrl]:
+        from db.state import stored_urls
 
         if not urls:
             return {}
-        try:
-            return await self.store.read(stored_fetch_times, urls) or {}
+        try:  # short stored articles come with their text: block pages are short (BLOCK_TEXT_MAX_WORDS)
+            return await self.store.read(partial(stored_urls, short_words=BLOCK_TEXT_MAX_WORDS), urls) or {}
         except SQLAlchemyError as exc:  # no schema yet, database down: fetching again is the safe side
             self.inc(runstats.LOOKUP_ERRORS)
             if not self._warned:

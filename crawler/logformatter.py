@@ -1,4 +1,5 @@
-"""QuietLogFormatter: Scrapy's log formatter, minus the per-page DEBUG records nobody will see."""
+"""QuietLogFormatter: Scrapy's log formatter, minus the per-page DEBUG records nobody will see and minus the
+page in every item message."""
 
 from __future__ import annotations
 
@@ -11,6 +12,9 @@ if TYPE_CHECKING:
     from typing import Self
 
     from scrapy.crawler import Crawler
+
+
+MAX_URL_CHARS = 300
 
 
 class QuietLogFormatter(LogFormatter):
@@ -37,5 +41,23 @@ class QuietLogFormatter(LogFormatter):
         return None if self.quiet else super().crawled(request, response, spider)
 
     def scraped(self, item: Any, response: Any, spider: Any) -> Any:
-        """Scrapy's message, or None when DEBUG is not logged."""
-        return None if self.quiet else super().scraped(item, response, spider)
+        """Scrapy's message naming the item by URL, or None when DEBUG is not logged."""
+        return None if self.quiet else super().scraped(item_label(item), response, spider)
+
+    def dropped(self, item: Any, exception: BaseException, response: Any, spider: Any) -> Any:
+        """Scrapy's message, the item named by URL: never the page's body or text in a log line."""
+        return super().dropped(item_label(item), exception, response, spider)
+
+    def item_error(self, item: Any, exception: BaseException, response: Any, spider: Any) -> Any:
+        """Scrapy's message, the item named by URL (the traceback follows it)."""
+        return super().item_error(item_label(item), exception, response, spider)
+
+
+def item_label(item: Any) -> str:
+    """``<RawPage https://...>``: what a log line says of an item (a RawPage holds the whole page)."""
+    url = getattr(item, "url", None)
+    return (
+        f"<{type(item).__name__} {str(url)[:MAX_URL_CHARS]}>"
+        if url is not None
+        else f"<{type(item).__name__}>"
+    )

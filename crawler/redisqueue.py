@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import base64
-import dataclasses
 import json
 import os
-from importlib import import_module
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
@@ -33,10 +31,9 @@ local others = redis.call('ZCARD', KEYS[1])
 if others == 0 and ARGV[4] == '1' then redis.call('DEL', KEYS[2], KEYS[3]) end
 return others
 """
-# Dataclasses (profile sources in cb_kwargs) are rebuilt from the queue only from these packages.
-DECODABLE_MODULES = ("crawler.", "pipelines.")
-# Scrapy's request_from_dict() imports the "_class" a subclassed request names, so it is vetted here too.
-REQUEST_CLASS_MODULES = ("scrapy.http.", *DECODABLE_MODULES)
+# Request classes a queued request may name (``_class``); they are built without importing what the
+# queue says. kznews's spiders queue plain Requests, which Request.to_dict() does not name at all.
+ALLOWED_REQUEST_CLASSES = frozenset({"scrapy.Request", "scrapy.http.Request", "scrapy.http.request.Request"})
 _MARK = "__kznews__"
 
 
@@ -66,7 +63,7 @@ def redis_keys(settings: BaseSettings, spider_name: str) -> RedisKeys:
 
 
 def dumps(obj: Any) -> bytes:
-    """JSON for a ``Request.to_dict()``: bytes base64'd, tuples and dataclasses tagged; no pickle.
+    """JSON for a ``Request.to_dict()``: bytes base64'd, tuples and non-string-keyed dicts tagged; no pickle.
 
     Raises:
         TypeError: naming the path of a value that is not plain data (e.g. ``request['meta']['x']``).
@@ -77,17 +74,18 @@ def dumps(obj: Any) -> bytes:
 
 
 def loads(data: bytes | str) -> Any:
-    """The inverse of :func:`dumps`.
+    """The inverse of :func:`dumps`: plain data only, nothing the data names is imported.
 
     Raises:
-        ValueError: when the data names a class outside the project (or Scrapy's requests) to build.
+        ValueError: for data that is not a queued request, or names a request class outside
+            ALLOWED_REQUEST_CLASSES.
     """
     obj = _from_plain(json.loads(data))
-    request_class = obj.get("_class") if isinstance(obj, dict) else None
-    if request_class is not None and not (
-        isinstance(request_class, str) and request_class.startswith(REQUEST_CLASS_MODULES)
-    ):
-        raise ValueError(f"refusing request class {request_class!r} from the Redis queue")
+    if not isinstance(obj, dict):
+        raise ValueError(f"a queued request is a JSON object, not {type(obj).__name__}")
+    request_class = obj.pop("_class", None)
+    if request_class is not None and request_class not in ALLOWED_REQUEST_CLASSES:
+        raise ValueError(f"refusing request class {str(request_class)[:80]!r} from the Redis queue")
     return obj
 
 
@@ -105,17 +103,7 @@ def _to_plain(value: Any, path: str) -> Any:
             return {k: _to_plain(v, f"{path}[{k!r}]") for k, v in value.items()}
         items = [[_to_plain(k, path), _to_plain(v, f"{path}[{k!r}]")] for k, v in value.items()]
         return {_MARK: "dict", "items": items}
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        cls = type(value)
-        fields = {
-            f.name: _to_plain(getattr(value, f.name), f"{path}.{f.name}")
-            for f in dataclasses.fields(value)
-            if f.init
-        }
-        return {_MARK: "dataclass", "class": f"{cls.__module__}.{cls.__qualname__}", "fields": fields}
-    raise TypeError(
-        f"{path} is a {type(value).__name__}: the Redis queue holds plain data, bytes, tuples, dataclasses"
-    )
+    raise TypeError(f"{path} is a {type(value).__name__}: the Redis queue holds plain data, bytes and tuples")
 
 
 def _from_plain(value: Any) -> Any:
@@ -132,24 +120,4 @@ def _from_plain(value: Any) -> Any:
         return tuple(_from_plain(v) for v in value["items"])
     if kind == "dict":
         return {_from_plain(k): _from_plain(v) for k, v in value["items"]}
-    if kind == "dataclass":
-        cls = _project_dataclass(value["class"])
-        return cls(**{k: _from_plain(v) for k, v in value["fields"].items()})
     raise ValueError(f"unknown tag {kind!r} in the Redis queue")
-
-
-def _project_dataclass(path: Any) -> type:
-    """The dataclass defined at ``path`` (module.QualName) in a DECODABLE_MODULES module.
-
-    Whoever can write to Redis chooses ``path``: nothing outside the project is imported, and a name a
-    project module merely imports from elsewhere (``crawler.x.SomeLibraryClass``) is refused as well.
-    """
-    if not (isinstance(path, str) and path.startswith(DECODABLE_MODULES)):
-        raise ValueError(f"refusing to rebuild {path} from the Redis queue: not under {DECODABLE_MODULES}")
-    module_name, _, name = path.rpartition(".")
-    cls = getattr(import_module(module_name), name, None)
-    if not (isinstance(cls, type) and dataclasses.is_dataclass(cls)):
-        raise ValueError(f"{path} in the Redis queue is not a dataclass")
-    if f"{cls.__module__}.{cls.__qualname__}" != path:
-        raise ValueError(f"refusing to rebuild {path} from the Redis queue: defined in {cls.__module__}")
-    return cls

@@ -34,6 +34,11 @@ ROBOTSTXT_OBEY = True
 
 # --- Retries and timeouts -----------------------------------------------------------------------------
 DOWNLOAD_TIMEOUT = 30
+# Size limits, each a counted drop (kznews/dropped/too_large): news pages weigh 0.1-2 MB; a body over 10 MiB,
+# on the wire or inflated (a gzip bomb), is not an article. Sitemaps may reach 50 MB by their protocol
+# (SITEMAP_MAXSIZE in crawler/spiders/base.py). The warning size logs one line for an unusually big page.
+DOWNLOAD_MAXSIZE = 10 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
 RETRY_ENABLED = True
 RETRY_HTTP_CODES = [408, 429, 500, 502, 503, 504, 522, 524]  # 522/524: Cloudflare origin timeouts
 RETRY_TIMES = 3
@@ -45,6 +50,8 @@ KZNEWS_RETRY_BACKOFF_MAX = 120.0  # cap on any wait, Retry-After included: a cra
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "scrapy.downloadermiddlewares.httpauth.HttpAuthMiddleware": None,  # no site asks for HTTP auth
+    # Before robots.txt (100): a redirect off the site is refused unfetched, its host not even asked.
+    "crawler.middlewares.onsite.SiteHostsMiddleware": 50,
     "crawler.middlewares.retry.RetryAfterMiddleware": 550,  # the built-in's slot
     # Records raw responses (KZNEWS_ARCHIVE) or replays them (KZNEWS_REPLAY); sees real URLs only.
     "crawler.middlewares.warc.WarcArchiveMiddleware": 950,
@@ -113,11 +120,22 @@ KZNEWS_GC_THRESHOLD = [50_000, 10, 10]
 # The workers run this much nicer than the crawl's process, which downloads, times out and feeds them: with
 # a worker per core it would otherwise wait for a core whenever it has work (pipelines/workerpool.py).
 KZNEWS_WORKER_NICE = 10
+# Seconds one page may take in a cleaning worker: a page over it is dropped as extract_timeout, its worker
+# killed and replaced (real pages take 5-50 ms; a catastrophic regex or a 100k-attribute page takes hours).
+# With KZNEWS_EXTRACT_WORKERS=0 (cleaning in the crawl's process) no limit can be enforced.
+KZNEWS_EXTRACT_TIMEOUT = 10.0
 KZNEWS_MIN_WORDS = 40  # shorter bodies are dropped as "too_short"
 # Storage: SQLite by default (created on first use), PostgreSQL with postgresql+psycopg://... Resolved here
 # only: -s KZNEWS_DATABASE_URL=..., else the environment variable of the same name, else the SQLite file.
 KZNEWS_DATABASE_URL = os.environ.get("KZNEWS_DATABASE_URL") or "sqlite:///data/kznews.sqlite3"
 KZNEWS_DB_BATCH_SIZE = 200  # articles per transaction
+# A write that fails for want of a database (refused or dropped connection, SQLite locked past its busy
+# timeout) is tried again after 1, 2, 4, 8 s (15 s in all: a server restart or failover), then journaled
+# locally; the next successful write, or the next crawl's open on this machine, replays it first.
+KZNEWS_JOURNAL_DIR = "data/journal"  # JSON Lines, one file per process and database (crawler/journal.py)
+KZNEWS_STORE_RETRY_BACKOFF_BASE = 1.0  # seconds before the first new try; doubles each time
+KZNEWS_STORE_RETRY_BACKOFF_MAX = 8.0  # cap on any one wait
+KZNEWS_STORE_RETRY_TIMES = 4  # new tries before a batch goes to the journal
 KZNEWS_STORE_CLASS = "crawler.store.CrawlStore"  # the one owner of the database in a crawl
 # WARC: -s KZNEWS_ARCHIVE=DIR records every response; -s KZNEWS_REPLAY=PATH replays a .warc.gz or a directory.
 KZNEWS_ARCHIVE_MAX_BYTES = 1_000_000_000  # rotate to a new .warc.gz past this size

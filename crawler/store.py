@@ -6,6 +6,10 @@ first component that needs the database, closed at ``spider_closed`` with the ru
 Every crawl of a process on the same database shares one engine (a harvest of nineteen sites opens one),
 and all database work runs on that engine's single writer thread, never on the event loop: a committing
 batch or a SQLite lock held by another process no longer stops the crawl.
+
+Articles go through ``store_articles``: retried while the database is away, journaled locally when it
+stays away, replayed when it is back, stored row by row when it refuses a batch's data
+(crawler/storewriter.py); the run row counts every committed batch, so a killed run shows what it stored.
 """
 
 from __future__ import annotations
@@ -14,17 +18,21 @@ import asyncio
 import logging
 import threading
 import weakref
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from scrapy import signals
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from crawler.journal import Journal, RunEnd, database_key
+from crawler.storewriter import StoreOutcome, StoreWriter, WriteOptions
 from pipelines import runstats
+from pipelines.article import Article
 
 logger = logging.getLogger(__name__)
 
@@ -48,6 +56,7 @@ class Database:
         default_factory=lambda: ThreadPoolExecutor(1, thread_name_prefix="kznews-db")
     )
     users: int = 0
+    journal: Journal | None = None  # used on the writer thread only
 
     async def run(self, fn: Callable[..., T], *args: Any) -> T:
         """``fn(*args)`` on the writer thread, awaited without blocking the event loop."""
@@ -110,6 +119,8 @@ def release(database: Database) -> None:
 def _dispose(database: Database) -> None:
     _DATABASES.pop(database.url, None)
     database.thread.shutdown(wait=True)
+    if database.journal is not None:  # what is left in it waits for the next crawl on this machine
+        database.journal.close()
     database.engine.dispose()
 
 
@@ -133,14 +144,24 @@ class CrawlStore:
     Settings:
         KZNEWS_DATABASE_URL: SQLAlchemy URL (crawler/settings.py resolves the environment and the default).
         KZNEWS_STORAGE_ENABLED: False: no database at all (dry runs); ``enabled`` is then False.
+        KZNEWS_JOURNAL_DIR, KZNEWS_STORE_RETRY_*, KZNEWS_DB_BATCH_SIZE: how it writes (WriteOptions).
     """
 
-    def __init__(self, url: str, *, enabled: bool = True, crawler: Any = None) -> None:
+    def __init__(
+        self,
+        url: str,
+        *,
+        enabled: bool = True,
+        crawler: Any = None,
+        options: WriteOptions | None = None,
+    ) -> None:
         self.url = url
         self.enabled = enabled
         self.crawler = crawler  # its stats exist only once the crawl starts
+        self.options = options or WriteOptions()
         self.database: Database | None = None
         self.run_id: int | None = None
+        self._writer: StoreWriter | None = None
         self._opening: asyncio.Future[None] | None = None
         self._acquiring = asyncio.Lock()
 
@@ -154,6 +175,7 @@ class CrawlStore:
                 settings.get("KZNEWS_DATABASE_URL"),
                 enabled=settings.getbool("KZNEWS_STORAGE_ENABLED", True),
                 crawler=crawler,
+                options=WriteOptions.from_settings(settings),
             )
             crawler.signals.connect(store.spider_closed, signal=signals.spider_closed)
             crawler.signals.connect(store.engine_stopped, signal=signals.engine_stopped)
@@ -163,7 +185,8 @@ class CrawlStore:
     # --- the run ----------------------------------------------------------------------------------------
 
     async def open_run(self, site: str, spider: str) -> None:
-        """Open the database (migrated) and the run's crawl_runs row; later calls wait for the first.
+        """Open the database (migrated), replay the journal, open the run's crawl_runs row; later calls wait
+        for the first.
 
         Raises:
             StoreUnavailable: the database cannot be used; the crawl must not run without its store.
@@ -180,12 +203,18 @@ class CrawlStore:
             fail_stale_runs(session, site, note=stale, alive=runstats.owner_alive)
             return start_run(session, site, spider, owner=runstats.run_owner())
 
-        self.run_id = await self.write(start)
+        database, writer = await self._writing()
+        # First what earlier runs could not store: a dead run's end record closes it before it looks stale.
+        self._count_outcome(await database.run(writer.open))
+        self.run_id = writer.run_id = await self.write(start)
+
+    async def store_articles(self, batch: Sequence[Article], fetched_at: datetime) -> None:
+        """Store a batch of this run, counted in the crawl's stats (never raises: crawler/storewriter.py)."""
+        database, writer = await self._writing()
+        self._count_outcome(await database.run(writer.store, list(batch), fetched_at))
 
     async def spider_closed(self, spider: Any, reason: str) -> None:
-        """Close the run row with the crawl's stats, counters and the status its outcome implies."""
-        from db.runs import finish_run
-
+        """Close the run row with the crawl's stats and outcome (journaled while the database is away)."""
         if self.run_id is None or self.database is None or self.crawler is None:
             return
         stats = {k: v for k, v in self.crawler.stats.get_stats().items() if isinstance(v, int | float | str)}
@@ -196,9 +225,14 @@ class CrawlStore:
             logger.warning("run %d of %s failed: %s", self.run_id, spider.name, failed_reason)
         counters = runstats.run_counters(stats).columns()
         try:
-            await self.write(finish_run, self.run_id, status, counters, stats)
+            database, writer = await self._writing()
+            end = RunEnd(self.run_id, status, counters, stats, datetime.now(UTC))
+            self._count_outcome(await database.run(writer.close_run, end))
         except Exception:  # the row stays 'running' and is marked failed when the site is next crawled
             logger.exception("could not close crawl run %d", self.run_id)
+
+    def _count_outcome(self, out: StoreOutcome) -> None:
+        out.count(getattr(self.crawler, "stats", None))  # None: no crawler, or its crawl not started
 
     def engine_stopped(self) -> None:
         """The crawl is over: give the engine back (the last crawl of the process disposes of it)."""
@@ -245,6 +279,16 @@ class CrawlStore:
         from db.engine import database_missing
 
         return self.enabled and (self.database is not None or not database_missing(self.url))
+
+    async def _writing(self) -> tuple[Database, StoreWriter]:
+        """The migrated Database, with the process's journal for it, and this store's writer."""
+        database = await self._database(migrate=True)
+        assert database is not None
+        if database.journal is None:
+            database.journal = Journal(self.options.journal_dir, database_key(self.url))
+        if self._writer is None:
+            self._writer = StoreWriter(database, self.options)
+        return database, self._writer
 
     async def _database(self, *, migrate: bool) -> Database | None:
         """The process's Database for this store's URL, acquired once; migrated when asked."""

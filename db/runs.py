@@ -1,7 +1,9 @@
 """Crawl run records (table ``crawl_runs``): open, find the ones still running, close; store what is given.
 
 Every function takes a Session first and never commits: the caller owns the transaction. What a run's
-Scrapy stats mean (its outcome, its counters) is decided by ``pipelines.runstats``, never here.
+Scrapy stats mean (its outcome, its counters) is decided by ``pipelines.runstats``, never here. The stored,
+updated and unchanged counts grow with every committed batch (:func:`add_run_counts`, in the batch's own
+transaction): a run killed before it could close still shows what it stored.
 """
 
 from __future__ import annotations
@@ -21,6 +23,9 @@ from db.repository import _dialect_insert, _site_ids
 log = logging.getLogger(__name__)
 
 _RUNS: Table = CrawlRun.__table__  # type: ignore[assignment]
+
+BATCH_COUNTED = ("stored", "updated", "unchanged")
+"""The counter columns :func:`add_run_counts` keeps: a crawl store closing its run leaves them out."""
 
 
 def start_run(
@@ -87,6 +92,21 @@ def fail_stale_runs(
     return failed
 
 
+def add_run_counts(session: Session, run_id: int, *, stored: int, updated: int, unchanged: int) -> bool:
+    """Add one committed batch's counts to its run (call it in the batch's transaction).
+
+    Returns:
+        False when there is no such run (a journal replayed into a database that lost it).
+    """
+    c = _RUNS.c
+    counts = {
+        "stored": c.stored + stored,
+        "updated": c.updated + updated,
+        "unchanged": c.unchanged + unchanged,
+    }
+    return session.execute(update(_RUNS).where(c.id == run_id).values(**counts)).rowcount > 0
+
+
 def finish_run(
     session: Session,
     run_id: int,
@@ -101,7 +121,8 @@ def finish_run(
     Args:
         run_id: id from :func:`start_run`.
         status: "finished" or "failed".
-        counters: the counter columns (stored, updated, unchanged, dropped, http_errors, blocked, bytes).
+        counters: the counter columns to set (stored, updated, unchanged, dropped, http_errors, blocked,
+            bytes); those left out keep their value (a crawl store leaves out ``BATCH_COUNTED``).
         stats: the run's Scrapy stats, kept as they are.
         finished_at: default now, UTC.
     """

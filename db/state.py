@@ -9,7 +9,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Table, func, select, type_coerce, union_all
+from sqlalchemy import Table, case, func, literal_column, select, type_coerce, union_all
 from sqlalchemy.orm import Session
 
 from db.models import ArticleRecord, Site, SiteState, UrlAlias, UTCDateTime
@@ -20,8 +20,17 @@ _ALIASES: Table = UrlAlias.__table__  # type: ignore[assignment]
 _STATE: Table = SiteState.__table__  # type: ignore[assignment]
 _SITES: Table = Site.__table__  # type: ignore[assignment]
 
-# stored_fetch_times binds every candidate three times (canonical URL, page URL, alias) in one statement.
+# stored_urls binds every candidate three times (canonical URL, page URL, alias) in one statement.
 LOOKUP_CHUNK = MAX_BIND_PARAMS // 3
+
+
+@dataclass(frozen=True, slots=True)
+class StoredUrl:
+    """A candidate URL found stored: when its article was last fetched or seen; title and text if short."""
+
+    seen_at: datetime
+    title: str | None = None
+    text: str | None = None  # only for an article of at most ``short_words`` words (see stored_urls)
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,24 +53,38 @@ def stored_fetch_times(session: Session, urls: Iterable[str]) -> dict[str, datet
     Returns:
         URL -> the later of the article's ``fetched_at`` and ``last_seen_at`` (aware UTC).
     """
+    return {url: stored.seen_at for url, stored in stored_urls(session, urls).items()}
+
+
+def stored_urls(session: Session, urls: Iterable[str], *, short_words: int = 0) -> dict[str, StoredUrl]:
+    """:func:`stored_fetch_times`, plus the title and text of short articles, in the same statements.
+
+    Args:
+        urls: candidate URLs (canonical, page or alias URLs).
+        short_words: articles of at most this many words come with their title and text, so the caller can
+            judge them (a challenge page stored as an article); longer ones are never read. 0: none.
+
+    Returns:
+        URL -> when its article was last fetched or seen (the latest, when the URL names two articles).
+    """
     a = _ARTICLES.c
     # SQLite's two-argument max() is the scalar one; both sides are UTC in one text format there.
     later = func.max if session.get_bind().dialect.name == "sqlite" else func.greatest
     when = type_coerce(later(a.fetched_at, a.last_seen_at), UTCDateTime())
-    found: dict[str, datetime] = {}
+    short = a.word_count <= literal_column(str(int(short_words)))  # a literal: the chunk keeps every bind
+    read = (when.label("seen"), case((short, a.title)).label("title"), case((short, a.text)).label("text"))
+    found: dict[str, StoredUrl] = {}
     for chunk in _chunks(list(dict.fromkeys(urls)), LOOKUP_CHUNK):
-        by_canonical = select(a.canonical_url.label("key"), when.label("seen")).where(
-            a.canonical_url.in_(chunk)
-        )
-        by_url = select(a.url.label("key"), when.label("seen")).where(a.url.in_(chunk))
+        by_canonical = select(a.canonical_url.label("key"), *read).where(a.canonical_url.in_(chunk))
+        by_url = select(a.url.label("key"), *read).where(a.url.in_(chunk))
         by_alias = (
-            select(_ALIASES.c.url.label("key"), when.label("seen"))
+            select(_ALIASES.c.url.label("key"), *read)
             .join(_ARTICLES, a.id == _ALIASES.c.article_id)
             .where(_ALIASES.c.url.in_(chunk))
         )
-        for key, seen in session.execute(union_all(by_canonical, by_url, by_alias)):
-            if key not in found or seen > found[key]:
-                found[key] = seen
+        for key, seen, title, text in session.execute(union_all(by_canonical, by_url, by_alias)):
+            if key not in found or seen > found[key].seen_at:
+                found[key] = StoredUrl(seen, title, text)
     return found
 
 

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass, field, fields, is_dataclass, replace
 from datetime import datetime
 from typing import Any
 
 EXTRACTOR_VERSION = "1"
 """Bumped whenever a rule change can alter stored text; stored with every article."""
+UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+"""Characters no store takes: NUL (PostgreSQL text and JSONB refuse it) and lone surrogates (JSON-LD
+"\\udfff" escapes decode to them; they have no UTF-8, so SQLite, PostgreSQL and JSON files refuse them)."""
+MAX_HEADER_CHARS = 4096
+"""A response header's value is kept up to here: enough for any cookie list, not a hostile flood."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,7 +24,8 @@ class RawPage:
     Args:
         url: final URL of the response.
         body: raw bytes as served (not yet decoded).
-        headers: response headers (only Content-Type is read for decoding).
+        headers: response headers as :func:`header_map` makes them (Content-Type decodes the body; the
+            others tell a block page by its vendor's marks).
         fetched_at: aware datetime the page was fetched; anchors relative dates.
         site: profile name ("kazinform"), if known.
         edition: edition key of the profile ("ru", "kk", "kk-Latn", "en"), if known.
@@ -41,6 +48,17 @@ class RawPage:
     warc_offset: int | None = None
     outside_rules: bool = False
     aliases: tuple[str, ...] = ()
+
+
+def header_map(pairs: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """Response headers as a RawPage holds them: one entry per name (as first spelled), repeated values
+    joined with ", " so that every Set-Cookie name stays visible, each value cut at MAX_HEADER_CHARS."""
+    joined: dict[str, str] = {}
+    by_lower: dict[str, str] = {}
+    for name, value in pairs:
+        key = by_lower.setdefault(name.lower(), name)
+        joined[key] = f"{joined[key]}, {value}" if key in joined else value
+    return {name: value[:MAX_HEADER_CHARS] for name, value in joined.items()}
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,3 +145,41 @@ class Rejection:
     reason: str
     detail: str = ""
     url: str | None = None
+
+
+def storable_text(text: str) -> tuple[str, int]:
+    """``text`` with each UNSTORABLE character replaced by U+FFFD, and how many were."""
+    return UNSTORABLE.subn("\ufffd", text) if UNSTORABLE.search(text) else (text, 0)
+
+
+def storable(article: Article) -> Article:
+    """The article with UNSTORABLE characters replaced by U+FFFD in every string of every field (strings,
+    tuples of them, translations and removals; lang_shares holds the detector's language codes only).
+
+    The replacements join ``damaged_chars``, except those in ``removed``: its lines are shown by
+    ``kznews extract``, never stored.
+    """
+    changed: dict[str, Any] = {}
+    damaged = 0
+    for name in (f.name for f in fields(article)):
+        value, count = _storable_value(getattr(article, name))
+        if count:
+            changed[name] = value
+            damaged += count if name != "removed" else 0
+    return replace(article, **changed, damaged_chars=article.damaged_chars + damaged) if changed else article
+
+
+def _storable_value(value: Any) -> tuple[Any, int]:
+    """(value made storable, characters replaced) of a string, tuple or dataclass (Translation, Removal)."""
+    if isinstance(value, str):
+        return storable_text(value)
+    if isinstance(value, tuple):
+        fixed = [_storable_value(item) for item in value]
+        return tuple(item for item, _ in fixed), sum(count for _, count in fixed)
+    if is_dataclass(value) and not isinstance(value, type):
+        parts = {f.name: _storable_value(getattr(value, f.name)) for f in fields(value)}
+        total = sum(count for _, count in parts.values())
+        return (
+            replace(value, **{name: item for name, (item, _) in parts.items()}) if total else value
+        ), total
+    return value, 0

@@ -48,15 +48,19 @@ TRAILING_SOURCE_LINES = 2  # "Source: X" counts only among the last body lines (
 # "Фото: X", "Фото - X", "Photo / X"; a dash needs spaces around it ("Фото-выставка открылась" is a sentence).
 _PHOTO_COLON = re.compile(rf"(?:{alternation(R.PHOTO_CREDIT_PREFIXES)})(?:\s*:|\s+[-–—/]\s)\s*\S", re.I)
 _PHOTO_BARE = re.compile(rf"(?:{alternation(R.PHOTO_CREDIT_BARE)})(?:\s+\S.*)?", re.I)
+# The credit runs to its last character that is no space or full stop ("\S.*?" before "[\s.]*" re-scanned
+# the tail at every character: a 10 kB last paragraph took 0.4 s to refuse).
 _SOURCE = re.compile(
-    rf"(?:{alternation(R.SOURCE_CREDIT_PREFIXES)})\s*[:\-–—]\s*(?P<credit>\S.*?)[\s.]*", re.I
+    rf"(?:{alternation(R.SOURCE_CREDIT_PREFIXES)})\s*[:\-–—]\s*(?P<credit>\S(?:.*[^\s.])?)[\s.]*", re.I
 )
 _INLINE = re.compile(rf"(?P<{READ_ALSO}>{R.READ_ALSO_INLINE})|(?P<{SOCIAL_EMBED}>{R.SOCIAL_EMBED_INLINE})")
 _INLINE_HINTS = tuple(  # plain-substring test before the regex (see junk._PROMO_INSIDE_HINTS)
     re.split(r"[^\w ]", p, maxsplit=1)[0] for p in (R.READ_ALSO_INLINE, R.SOCIAL_EMBED_INLINE)
 )
 _KEY_JUNK = re.compile(r"[\W_]+")
-_CITY_NAME = r"[^\W\d_][\w'’\-]*(?:[ \-][^\W\d_][\w'’\-]*){0,2}"  # "ASTANA", "NUR-SULTAN", "TAShKENT"
+# "ASTANA", "NUR-SULTAN", "TAShKENT"; a word is taken whole (a "-" inside one could also start the next
+# word, and a paragraph opening with a long hyphenated run was re-split every way: cubic)
+_CITY_NAME = r"[^\W\d_][\w'’\-]*+(?:[ \-][^\W\d_][\w'’\-]*+){0,2}"
 _SENTENCE_END = (".", "!", "?", "…", "»", '"', "”")
 _PROSE_END = (".", "!", "…", "»", '"', "”")
 
@@ -205,9 +209,12 @@ def _date_or_credit(text: str) -> str | None:
 
 def _cut_inline(norm: NormalizedText, removed: list[Removal]) -> NormalizedText:
     """Cut embed / read-also spans an extractor glued into a paragraph (zakon.kz, samples rows 8 and 10)."""
-    for match in _INLINE.finditer(norm.text):
+    kept, start = [], 0
+    for match in _INLINE.finditer(norm.text):  # one pass: the spans are searched for once
         removed.append(Removal(match.lastgroup or READ_ALSO, match.group()))
-    text = " ".join(_INLINE.sub(" ", norm.text).split())
+        kept.append(norm.text[start : match.start()])
+        start = match.end()
+    text = " ".join(" ".join([*kept, norm.text[start:]]).split())
     return NormalizedText(text, text.count("\ufffd"), norm.lookalikes_fixed)
 
 
@@ -215,8 +222,7 @@ def _pop_source_credit(body: list[tuple[NormalizedText, str]], removed: list[Rem
     """Take a "Source: X" line off the end of the body (only the last TRAILING_SOURCE_LINES lines)."""
     for j in range(len(body) - 1, max(len(body) - 1 - TRAILING_SOURCE_LINES, -1), -1):
         text = body[j][0].text
-        match = _SOURCE.fullmatch(text)
-        if match and len(text) <= MAX_CREDIT_CHARS:
+        if len(text) <= MAX_CREDIT_CHARS and (match := _SOURCE.fullmatch(text)):
             removed.append(Removal(SOURCE_CREDIT, text))
             del body[j]
             return match["credit"]

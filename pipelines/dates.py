@@ -5,7 +5,7 @@ import re
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta, timezone, tzinfo
+from datetime import UTC, datetime, time, timedelta, timezone, tzinfo
 from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urlsplit
@@ -18,13 +18,16 @@ logger = logging.getLogger(__name__)
 # Tuned numbers.
 CLOCK_SKEW = timedelta(minutes=10)  # sites print minutes and their clocks drift; more is a wrong date
 MAX_DATE_LENGTH = 80  # longest real date line seen ~50 chars ("Опубликовано: … | GMT +5"); prose is longer
+DECORATION_CHARS = 24  # "(GMT +05:00)" and a view counter; longer text is refused before any regex runs
 MIN_YEAR = 1990  # KZ online archives start in the late 1990s; earlier years are history, not pubdates
 MAX_CARD_WORDS = 3  # other words in a card date block: lada.kz "Общество … Ольга Максимова" (rubric, author)
 
 # Kazinform "02:46, 25 Январь 2026 | GMT +5" and its qz edition: an explicit UTC offset.
 EXPLICIT_OFFSET_RE = re.compile(r"\(?\b(?:GMT|UTC)\s*(?P<sign>[+\-−])\s*(?P<h>\d{1,2})(?::?(?P<m>\d{2}))?\)?")
 # kt.kz "24.08.2025, 15:10 28971": a view counter right after the time (only once a year was given).
-VIEW_COUNT_RE = re.compile(r"^(?P<date>.*\d{4}\D.*\d:\d\d)\s+\d{1,9}$")
+# Linear: one place for the counter, the year sought apart ("^.*\d{4}\D.*\d:\d\d\s+\d{1,9}$" backtracked).
+VIEW_COUNT_RE = re.compile(r"(?<=\d:\d\d)\s+\d{1,9}$")
+YEAR_THEN_OTHER_RE = re.compile(r"\d{4}\D")
 CLOCK_UNITS = ("second", "minute", "hour")  # "N days ago" gives a date, not a time of day
 
 # Dates in URLs: tengrinews day archive /news/2025/08/19/; kursiv /2024-04-18/; a slug's -2024-04-18-.
@@ -98,7 +101,8 @@ def parse_date(
     Args:
         text: the date string as shown on the page or in a feed.
         now: when the page was fetched (aware; a naive value is taken as wall time in ``tz``). Needed for
-            relative and year-less dates; in strict mode results later than ``now`` + CLOCK_SKEW are refused.
+            relative and year-less dates; in strict mode results later than ``now`` + CLOCK_SKEW are refused
+            (without ``now`` none is: callers bound the result by :func:`latest_allowed`).
         tz: zone of the site's wall-clock times; its offset history applies (Almaty +06:00 until 2024-03-01).
         strict: False for listing cards and short date blocks: up to MAX_CARD_WORDS other words may stand
             around ONE contiguous date ("10 сентября 2024, 11:25 | Государство", "Политика 21:38, 18
@@ -144,8 +148,19 @@ def is_clock_line(text: str) -> bool:
     return bool(parts["numdates"]) or (len(parts["months"]) == 1 and len(parts["numbers"]) == 1)
 
 
-def date_from_url(url: str, *, tz: str = "Asia/Almaty") -> ParsedDate | None:
-    """Date-only ParsedDate from a URL path (/news/2025/08/19/, /2024-04-18/); None if absent or ambiguous."""
+def latest_allowed(now: datetime | None, tz: str = "Asia/Almaty") -> datetime:
+    """The latest date a page fetched at ``now`` (naive: wall time in ``tz``) may carry: ``now`` + CLOCK_SKEW.
+
+    Without ``now``, the real current time + CLOCK_SKEW: the one clock the core reads, for this bound only.
+    """
+    if now is None:
+        return datetime.now(UTC) + CLOCK_SKEW
+    return (now.replace(tzinfo=ZoneInfo(tz)) if now.tzinfo is None else now) + CLOCK_SKEW
+
+
+def date_from_url(url: str, *, now: datetime | None, tz: str = "Asia/Almaty") -> ParsedDate | None:
+    """Date-only ParsedDate from a URL path (/news/2025/08/19/, /2024-04-18/); None if absent, ambiguous or
+    after :func:`latest_allowed` (``now``): /2099/11/19/ was once taken."""
     try:
         path = urlsplit(url).path
     except (TypeError, ValueError):
@@ -159,14 +174,18 @@ def date_from_url(url: str, *, tz: str = "Asia/Almaty") -> ParsedDate | None:
     if year < MIN_YEAR:
         return None
     try:
-        return ParsedDate(_localize(datetime(year, month, day), ZoneInfo(tz)), has_time=False, relative=False)
+        value = _localize(datetime(year, month, day), ZoneInfo(tz))
     except ValueError:
         return None
+    return ParsedDate(value, has_time=False, relative=False) if value <= latest_allowed(now, tz) else None
 
 
 def _strip_decorations(text: str) -> tuple[str, timedelta | None]:
-    """Normalise spaces, pull out an explicit "GMT +5" offset and a trailing view counter."""
-    text = " ".join(unicodedata.normalize("NFC", text).split())
+    """Normalise spaces, pull out an explicit "GMT +5" offset and a trailing view counter; "" if too long."""
+    text = " ".join(text.split())
+    if len(text) > MAX_DATE_LENGTH + DECORATION_CHARS:
+        return "", None
+    text = unicodedata.normalize("NFC", text)
     offset = None
     matches = list(EXPLICIT_OFFSET_RE.finditer(text))
     if len(matches) > 1:
@@ -178,7 +197,10 @@ def _strip_decorations(text: str) -> tuple[str, timedelta | None]:
             return "", None
         offset = timedelta(hours=hours, minutes=minutes) * (1 if m["sign"] == "+" else -1)
         text = text[: m.start()] + " " + text[m.end() :]
-    text = VIEW_COUNT_RE.sub(r"\g<date>", text.strip())
+    text = text.strip()
+    # the counter's time ends 4 characters before it, and the year must stand before that time
+    if (counter := VIEW_COUNT_RE.search(text)) and YEAR_THEN_OTHER_RE.search(text, 0, counter.start() - 4):
+        text = text[: counter.start()]
     return text.strip(" ,|·•-–—"), offset
 
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import html
 import json
 import logging
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
+
+from pipelines.htmlpage import unescape
 
 logger = logging.getLogger(__name__)
 
@@ -42,7 +43,7 @@ def load_json_ld(text: str) -> list[Any]:
     partial = values
     cleaned = _WRAPPER.sub("", text)
     cleaned = _BAD_ESCAPE.sub(r"\1", _TRAILING_COMMA.sub(r"\1", _CONTROL.sub(" ", cleaned)))
-    for attempt in (cleaned, html.unescape(cleaned)):
+    for attempt in (cleaned, unescape(cleaned)):
         values, complete = _decode_all(attempt)
         if complete:
             return values

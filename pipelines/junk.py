@@ -15,16 +15,17 @@ from pipelines.widgets import (
     PAGE_CHROME,
     SHORT_LINE_CHARS,
     WEATHER_WIDGET,
+    WIDGET_MAX_CHARS,
     is_currency,
     label_words,
     weather_shape,
 )
 
 NAV_LINE_CHARS = 40  # "Редакция Реклама", "ру қз qz 中文": a handful of short words
-WIDGET_MAX_CHARS = 160  # currency rows with 4-5 rates ("Currency rates: usd/kzt 447.9 eur/kzt 482.16 …")
 MAX_JUNK_LINE_CHARS = 400  # longest START junk seen: the Tengri Auto promo (~300); longer lines are story
 READ_ALSO_LIST_MAX = 10  # headline lines taken after a "Новости по теме" list header
 GLUED_LABEL_CHARS = 40  # "BasNewsЖаңалықтар": a brand and a menu label printed without a space
+DECOR_MAX_CHARS = 32  # longest decoration seen: a 30-"=" separator line; a longer run of marks holds no text
 
 # Rule names, as recorded in CleanedBody.removed (and stats keys downstream).
 CURRENCY_WIDGET = "currency_widget"
@@ -55,7 +56,7 @@ _WHOLE_ANY = re.compile(
     rf"(?:(?P<{SHARE_SOCIAL}>{alternation(R.SHARE_SOCIAL_WHOLE, R.SOCIAL_NETWORKS)})"
     rf"|(?P<{READ_ALSO}>{alternation(R.READ_ALSO_LISTS)})"
     rf"|(?P<{PAGE_CHROME}>{alternation(R.PAGE_CHROME_WHOLE, R.SECTION_LABELS, R.SITE_NAMES, R.AGENCIES)}))"
-    r"[\W_]*(?:\d[\d\s]*[\W_]*)?",
+    r"[\W_]*+(?:\d[\d\s]*+[\W_]*+)?",
     re.I,
 )
 _SHORT_ANY = re.compile(
@@ -73,10 +74,15 @@ _PROMO_INSIDE = prefix_pattern(R.PROMO_INSIDE)
 _EMBED_AUTHOR = re.compile(rf"{R.SOCIAL_EMBED_AUTHOR}[\W_]*", re.I)
 _READ_ALSO_BARE = whole_pattern(R.READ_ALSO_START)
 _READ_ALSO_LIST = whole_pattern(R.READ_ALSO_LISTS)
+# Breadcrumbs: a crumb holds no separator, so where one ends is never in doubt (when a crumb could swallow
+# " » " or "/", a failing 100-character line tried every split of its crumbs: seconds). After a home label
+# a "/" inside a word ("Covid/коронавирус") stays in its crumb, one beside a space separates.
+_CRUMB = r"(?:[^>.!?\s]|\s(?![>»→]\s)){1,60}+"
+_HOME_CRUMB = r"(?:[^>»→|/]|(?<!\s)/(?!\s)){1,60}+"
 _CHROME_SHAPES = re.compile(
-    rf"(?:{R.VIEW_COUNTER})|(?:{R.READING_TIME})|(?:{R.PHONE_LINE})[\s\d()\-]*|(?:{R.EMAIL_LINE})[\s.]*"
-    rf"|(?:{alternation(R.BREADCRUMB_HOMES)})\s*(?:[>»/→|]\s*[^>»→|]{{1,60}}){{1,6}}"  # "Main Page > News"
-    r"|[^>.!?]{1,60}(?:\s[>»→]\s[^>.!?]{1,60}){2,}",  # any 3+ crumbs joined by " > "
+    rf"(?:{R.VIEW_COUNTER})|(?:{R.READING_TIME})|(?:{R.PHONE_LINE})|(?:{R.EMAIL_LINE})[\s.]*+"
+    rf"|(?:{alternation(R.BREADCRUMB_HOMES)})\s*(?:[>»/→|]\s*{_HOME_CRUMB}){{1,6}}+"  # "Main Page > News"
+    rf"|{_CRUMB}(?:\s[>»→]\s{_CRUMB}){{2,}}+",  # any 3+ crumbs joined by " > "
     re.I,
 )
 _SHAPE_HINT = re.compile(r"[\d>»→/|@]")  # every _CHROME_SHAPES line has a digit, crumb separator or "@"
@@ -142,9 +148,12 @@ def match_junk(line: str, rules: SiteRules = DEFAULT_RULES) -> str | None:
 
 
 def strip_decor(line: str) -> str:
-    """The line without leading bullets, pipes, stars and emoji ("|| Фото …" → "Фото …")."""
-    decor = _DECOR.match(line)
-    return line[decor.end() :] if decor else line
+    """The line without leading bullets, pipes, stars and emoji ("|| Фото …" → "Фото …"); "" when they run
+    past DECOR_MAX_CHARS (a separator line)."""
+    decor = _DECOR.match(line, 0, DECOR_MAX_CHARS + 1)
+    if decor is None:
+        return line
+    return "" if decor.end() > DECOR_MAX_CHARS else line[decor.end() :]
 
 
 def is_date_line(core: str) -> bool:
@@ -212,7 +221,7 @@ def _match_shape(line: str, core: str) -> str | None:
         return PAGE_CHROME
     if " " not in line and len(line) <= GLUED_LABEL_CHARS and _GLUED_LABEL.fullmatch(line):
         return PAGE_CHROME
-    if line[0] == "#" and _HASHTAGS.fullmatch(line):
+    if line.startswith("#") and _HASHTAGS.fullmatch(line):
         return PAGE_CHROME
     if len(line) <= NAV_LINE_CHARS:
         words = [w for w in _WORD_SPLIT.split(line.casefold()) if w]

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 import lxml.html
 from htmldate import find_date
 
-from pipelines.dates import CLOCK_SKEW, MIN_YEAR, ParsedDate, date_from_url, is_clock_line, parse_date
+from pipelines.dates import MIN_YEAR, ParsedDate, date_from_url, is_clock_line, latest_allowed, parse_date
 
 TEXT_EVIDENCE = "text_date_line"
 HTMLDATE_EVIDENCE = "htmldate"
@@ -86,7 +86,7 @@ def visible_date(
         tree: the page as parsed by ``parse_html``; only read.
         title: the article title (finds the headline element); None takes the first <h1>.
         body: the extracted body paragraphs in order (they tell the story from the header).
-        now: when the page was fetched: anchors "Вчера, 11:22"; dates after it (+ CLOCK_SKEW) are refused.
+        now: when the page was fetched: anchors "Вчера, 11:22"; no date after ``latest_allowed(now)``.
         tz: the site's zone for wall-clock dates.
         url: the page URL; when it carries a date, htmldate's result counts only on that day and with a
             time of day (else None: the caller's URL date says as much or more).
@@ -244,9 +244,10 @@ def _read(text: str, now: datetime | None, tz: str) -> tuple[ParsedDate, bool] |
     if loose and sum(any(c.isalnum() for c in word) for word in text.split()) <= LOOSE_MAX_WORDS:
         parsed = parse_date(text, now=now, tz=tz, strict=False)
         parsed = parsed or next(filter(None, (parse_date(run, now=now, tz=tz) for run in _runs(text))), None)
-        if parsed is not None and now is not None and parsed.value > now + CLOCK_SKEW:
-            return None  # strict=False keeps future dates (listing cards); a page's own date is never one
     if parsed is None or not (parsed.has_time or parsed.relative or YEAR_RE.search(text)):
+        return None
+    # later dates: strict=False keeps them (listing cards), and without ``now`` a strict reading too
+    if parsed.value > latest_allowed(now, tz):
         return None
     return parsed, loose
 
@@ -270,17 +271,17 @@ def _repeated_in_chrome(anchor: _Element, text: str) -> bool:
 def _htmldate(
     tree: _Element, body: Sequence[str], now: datetime | None, tz: str, url: str | None
 ) -> ParsedDate | None:
-    """htmldate's original date, from MIN_YEAR to ``now`` (+ CLOCK_SKEW), or None when doubtful.
+    """htmldate's original date, from MIN_YEAR to ``latest_allowed(now)``, or None when doubtful.
 
     It reads a copy without chrome, cards and story blocks (else it takes a sidebar card's or a header
     clock's date); a date-only 1st is no evidence: htmldate pads a month it cannot place to it.
     """
-    latest = now + CLOCK_SKEW if now is not None else None
+    latest = latest_allowed(now, tz)
     raw = find_date(_without_decoys(tree, body), max_date=latest, **HTMLDATE)
     found = parse_date(raw[:10] if raw.endswith(" 00:00:00") else raw, now=now, tz=tz) if raw else None
-    if found is None or (not found.has_time and found.value.day == 1):
-        return None
-    from_url = date_from_url(url, tz=tz) if url else None
+    if found is None or found.value > latest or (not found.has_time and found.value.day == 1):
+        return None  # max_date bounds htmldate by the day only
+    from_url = date_from_url(url, now=now, tz=tz) if url else None
     return None if from_url and (not found.has_time or found.value.date() != from_url.value.date()) else found
 
 

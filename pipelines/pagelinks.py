@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import unquote, urljoin, urlsplit
 
 import lxml.html
 from lxml import etree
@@ -28,20 +28,72 @@ _SWITCHERS = etree.XPath(
     "descendant::a[@hreflang or @lang or contains(., 'Қазақша') or contains(., 'Qazaqsha')]"
 )
 _WHITESPACE = re.compile(r"\s+")
+_BAD_HOST = re.compile(r"[\s\x00-\x1f\x7f<>\"'`{}|\\^]")  # "http://a b": no host a URL can name
+AMP_PATH = "/amp"  # tengrinews /amp/<path>, Kazinform's old <path>/amp
+AMP_HOST = "amp."
+AMP_QUERY = "amp"  # ?amp, ?amp=1
 
 
 def absolute_url(href: str | None, base: str | None) -> str | None:
-    """href resolved against the page; None unless it is http(s) with a host."""
+    """href resolved against the page; None unless it is http(s) with a well-formed host (and port)."""
     href = (href or "").strip()
-    url = urljoin(base, href) if base else href
-    parts = urlsplit(url)
-    return url if href and parts.scheme in ("http", "https") and parts.hostname else None
+    try:  # urlsplit raises ValueError on "http://[::1" (an unclosed IPv6 host), .port on "http://a:b/"
+        url = urljoin(base, href) if base else href
+        parts = urlsplit(url)
+        host, _ = parts.hostname, parts.port
+    except ValueError:
+        return None
+    ok = href and parts.scheme in ("http", "https") and host and not _BAD_HOST.search(host)
+    return url if ok else None
 
 
 def canonical_url(links: Iterable[Any], og_urls: Iterable[str], base: str | None) -> str | None:
     """<link rel=canonical> resolved against the page, else og:url; http(s) only."""
     hrefs = [link.get("href") for link in links if "canonical" in (link.get("rel") or "").lower().split()]
     return next(filter(None, (absolute_url(href, base) for href in [*hrefs, *og_urls])), None)
+
+
+def canonical_on_site(canonical: str | None, hosts: Collection[str]) -> str | None:
+    """The canonical URL when it is on one of the site's ``hosts`` ("www." aside), or no hosts are known.
+
+    A canonical link or og:url elsewhere (a syndicated copy naming the original, a CMS template's leftover)
+    names no page of this site: the fetched URL stays the article's key.
+    """
+    if canonical is None or not hosts:
+        return canonical
+    return canonical if _page_key(canonical)[0] in {host.removeprefix("www.") for host in hosts} else None
+
+
+def stored_url(url: str, canonical: str | None, aliases: Iterable[str] = ()) -> str:
+    """The URL the page fetched at ``url`` is stored under: ``canonical`` only when it names that page.
+
+    That is when it is ``url`` itself (scheme, "www.", a trailing slash, a fragment and percent-encoding
+    aside), a URL that redirected to it on the same host (``aliases``), or the page whose AMP twin was
+    fetched (/amp/ prefix, /amp suffix, ?amp, an amp. host). Any other canonical would take over the key of
+    another article (a CMS naming the wrong story, a page copied with its head): ``url`` is the key.
+    """
+    if canonical is None:
+        return url
+    key, own = _page_key(canonical), _page_key(url)
+    if key == own or (key[0] == own[0] and key in {_page_key(alias) for alias in aliases}):
+        return canonical
+    return canonical if key in _amp_originals(own) else url
+
+
+def _amp_originals(key: tuple[str, str, str]) -> set[tuple[str, str, str]]:
+    """Page keys of the pages an AMP URL (given by its key) may be the twin of."""
+    host, path, query = key
+    params = [param for param in query.split("&") if param.partition("=")[0] != AMP_QUERY]
+    found = set()
+    if host.startswith(AMP_HOST):
+        found.add((host.removeprefix(AMP_HOST).removeprefix("www."), path, query))
+    if path.startswith(AMP_PATH + "/"):
+        found.add((host, path.removeprefix(AMP_PATH), query))
+    if path.endswith(AMP_PATH):
+        found.add((host, path.removesuffix(AMP_PATH).rstrip("/"), query))
+    if len(params) < len(query.split("&")):
+        found.add((host, path, "&".join(params)))
+    return found
 
 
 def edition_lang(tag: str | None) -> str | None:
@@ -94,9 +146,10 @@ def translations(
 
 
 def _page_key(url: str) -> tuple[str, str, str]:
-    """What makes two URLs the same page here: host without www, path without trailing slash, query."""
+    """What makes two URLs the same page here: host without www, path without trailing slash (and
+    percent-encoding), query; ``url`` has passed :func:`absolute_url`."""
     parts = urlsplit(url)
-    return (parts.hostname or "").removeprefix("www."), parts.path.rstrip("/"), parts.query
+    return (parts.hostname or "").removeprefix("www."), unquote(parts.path).rstrip("/"), parts.query
 
 
 def _switcher_links(tree: lxml.html.HtmlElement) -> list[tuple[str | None, str | None]]:

@@ -81,8 +81,10 @@ KZ_CITIES: dict[str, tuple[str, ...]] = {
     ),
 }  # fmt: skip
 # Whole-line measurement shapes of a weather widget: homepage "13°C", data-weather="pressure" "687 hPa".
+# widgets.py reads a line as a run of these, each taken whole once it matches: a unit letter is one only
+# before a non-letter ("13° Семей": the "С" opens the city).
 WEATHER_VALUE_PATTERNS: tuple[str, ...] = (
-    r"[+\-−]?\d{1,2}(?:[.,]\d)?\s*(?:°\s*[CСF]?|℃)",  # 13°C, -2 °C, +28℃
+    r"[+\-−]?\d{1,2}(?:[.,]\d)?\s*(?:°\s*(?:[CСF](?![^\W\d_]))?|℃)",  # 13°C, -2 °C, +28℃
     r"[+\-−]?\d{1,2}(?:[.,]\d)?\s*[CС](?!\w)",  # uakytnews.kz "-24 C", "-0.1 C": no degree sign (reviewer)
     r"\d{3,4}\s*(?:hPa|гПа|мм\s*рт\.?\s*ст\.?|mm\s*Hg)",  # 687 hPa, 742 мм рт. ст.
     r"(?:Влажность|Ылғалдылық|Humidity)\s*:?\s*\d{1,3}\s*%",
@@ -516,21 +518,23 @@ SITE_NAMES: tuple[str, ...] = (
     "inform.kz", "Zakon.kz", "NUR.KZ", "Informburo.kz", "Kazakhstan Today", "kt.kz", "Lada.kz",
     "Diapazon.kz", "The Astana Times", "Egemen Qazaqstan", "Kursiv", "Kapital.kz",
 )  # fmt: skip
+# The shapes below are matched whole (junk.py); runs that never give back ("*+", "++") keep a line that
+# almost fits from being re-read every way its spaces and digits could split.
 VIEW_COUNTER = (  # diapazon "8447 просмотров"; label first "Просмотров: 2 341", "Қаралды: 845" (general)
-    r"\d[\d\s]*\s*(?:просмотр(?:а|ов)?|views?|қаралым|рет қаралды)"
-    r"|(?:просмотр\w*|қаралды|қаралым\w*|көрілім\w*|views?)\s*:?\s*\d[\d\s]*"
+    r"\d[\d\s]*+(?:просмотр(?:а|ов)?|views?|қаралым|рет қаралды)"
+    r"|(?:просмотр\w*|қаралды|қаралым\w*|көрілім\w*|views?)\s*+:?+\s*+\d[\d\s]*+"
 )
-PHONE_LINE = r"(?:Редакция|Реклама|Тел\.?|Телефон|Байланыс|Phone|Tel\.?)\s*:?\s*\+?\d[\d\s()\-]{6,}"
+PHONE_LINE = r"(?:Редакция|Реклама|Тел\.?|Телефон|Байланыс|Phone|Tel\.?)\s*+:?+\s*+\+?+\d[\d\s()\-]{6,}+"
 # Reading-time line under a headline: "Время чтения: 4 мин.", "Оқу уақыты: 3 минут", "5 min read" (general)
 READING_TIME = (
-    r"(?:время чтения|оқу уақыты|reading time)\s*:?\s*\d+\s*[^\W\d_]*\.?"
-    r"|\d+\s*(?:мин\w*|min)\.?\s*(?:чтения|оқу|read)"
+    r"(?:время чтения|оқу уақыты|reading time)\s*+:?+\s*+\d++\s*+[^\W\d_]*+\.?+"
+    r"|\d++\s*+(?:мин\w*|min)\.?+\s*+(?:чтения|оқу|read)"
 )
 # Footer contact line with its label: "E-mail: info@turkystan.kz" (general). A bare address is not enough:
 # news pages sign stories with the reporter's address (AEB: "pillgoo9@gmail.com" is article text).
 EMAIL_LINE = (
-    r"(?:E-?mail|Эл\.?\s*пошта|Электрондық пошта|Электронная почта|Почта)\s*:?\s*"
-    r"[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+"
+    r"(?:E-?mail|Эл\.?\s*пошта|Электрондық пошта|Электронная почта|Почта)\s*+:?+\s*+"
+    r"[\w.+\-]++@[\w\-]++(?:\.[\w\-]++)++"
 )
 
 # --- PROMO_LEGAL -----------------------------------------------------------------------------------------

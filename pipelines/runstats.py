@@ -34,13 +34,18 @@ CLEANED = "kznews/cleaned"  # pages cleaned into articles
 STORED = "kznews/stored"  # new articles written
 UPDATED = "kznews/updated"  # stored articles whose text changed (a version kept)
 UNCHANGED = "kznews/unchanged"
-STORAGE_ERRORS = "kznews/storage_errors"  # batches that could not be written
+STORAGE_ERRORS = "kznews/storage_errors"  # batches lost: neither stored nor journaled (disk full)
 STORAGE_LOST = "kznews/storage_lost"  # articles in those batches
+STORAGE_RETRIES = "kznews/storage/retries"  # writes tried again: the database was down or locked
+JOURNAL_SPILLED = "kznews/journal/spilled"  # articles journaled locally while the database was away
+JOURNAL_REPLAYED = "kznews/journal/replayed"  # journaled articles (of any run) stored once it was back
+STORE_ERROR = "store_error"  # dropped() reason: the database refused the row (bad data, not an outage)
 WORKER_CRASHES = "kznews/worker_crashes"
 BLOCKED = "kznews/blocked"  # anti-bot challenge pages, whoever recognised them
 DROPPED_PREFIX = "kznews/dropped/"
 SKIPPED_KNOWN = "kznews/skipped/known"  # stored URLs not fetched again
 REFETCH_LASTMOD = "kznews/refetch/lastmod"
+REFETCH_BLOCK_PAGE = "kznews/refetch/block_page"  # stored URLs whose text is a challenge page's
 LOOKUP_ERRORS = "kznews/incremental/lookup_errors"
 RETRY_WAITED_SECONDS = "kznews/retry/waited_seconds"
 HOSTMAP_MIRRORED = "kznews/hostmap/mirrored"
@@ -58,6 +63,11 @@ STALE_RUN_REASON = "found running at next start"
 def dropped(reason: str) -> str:
     """A page not stored, by reason (``http_status``, ``too_short``, ``worker_crashed``, ...)."""
     return f"{DROPPED_PREFIX}{reason}"
+
+
+def extract_error(exception_class: str) -> str:
+    """Pages the core failed on, by the class of the exception (``extract_error`` drops, split)."""
+    return f"{PREFIX}extract_error/{exception_class or 'unknown'}"
 
 
 def stored_in(edition: str) -> str:

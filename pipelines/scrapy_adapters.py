@@ -14,46 +14,65 @@ from pipelines.article import Article, RawPage, Rejection
 from pipelines.core import clean_page
 from pipelines.options import DEFAULT_OPTIONS, DEFAULT_RULES, CleanOptions, SiteRules
 from pipelines.worker import warm_up
-from pipelines.workerpool import BrokenPool, WorkerCrashed, WorkerPool
+from pipelines.workerpool import BrokenPool, TaskFailed, TaskTimeout, WorkerCrashed, WorkerPool
 
 logger = logging.getLogger(__name__)
+
+MAX_DETAIL_CHARS = 200
+"""A drop's logged detail is cut here: a log line names the page and the reason, never carries the page."""
 
 
 class CleaningPipeline:
     """RawPage -> Article through ``clean_page`` in worker processes; a Rejection becomes a counted DropItem.
 
-    A worker that dies with a page (killed, out of memory) is replaced and the page dropped as
-    ``worker_crashed`` (``kznews/worker_crashes`` counts the deaths); workers that cannot start at all
-    close the spider with reason ``worker_pool_broken``.
+    A page the core cannot clean is a counted drop, never an error of the crawl: ``extract_error`` (counted by
+    exception class too), ``extract_timeout`` (over KZNEWS_EXTRACT_TIMEOUT: its worker is killed and
+    replaced, the page is not retried), ``worker_crashed`` (its worker died twice with it: it was retried once
+    on a fresh worker; ``kznews/worker_crashes`` counts the deaths); workers that cannot start at all close
+    the spider with reason ``worker_pool_broken``.
 
     Settings:
-        KZNEWS_EXTRACT_WORKERS: worker processes (default: CPU count; 0 cleans in the crawl's process).
+        KZNEWS_EXTRACT_WORKERS: worker processes (default: CPU count; 0 cleans in the crawl's process, where
+            no time limit can be enforced).
+        KZNEWS_EXTRACT_TIMEOUT: seconds one page may take in a worker (default 10).
         KZNEWS_WORKER_NICE: added to the workers' niceness (default 10): the crawl's process comes first.
         KZNEWS_MIN_WORDS: bodies shorter than this are dropped as ``too_short``.
     """
 
-    def __init__(self, crawler: Any, workers: int, options: CleanOptions, nice: int = 0) -> None:
+    def __init__(
+        self, crawler: Any, workers: int, options: CleanOptions, nice: int = 0, timeout: float | None = None
+    ) -> None:
         self.crawler = crawler
         self.stats = crawler.stats
         self.workers = workers
         self.options = options
         self.nice = nice
+        self.timeout = timeout
         self.pool: WorkerPool | None = None
         self.seen_urls: set[str] = set()
         self.stopping: asyncio.Future[None] | None = None  # the spider close this pipeline asked for
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> CleaningPipeline:
-        """Read KZNEWS_EXTRACT_WORKERS, KZNEWS_WORKER_NICE and KZNEWS_MIN_WORDS."""
+        """Read KZNEWS_EXTRACT_WORKERS, KZNEWS_EXTRACT_TIMEOUT, KZNEWS_WORKER_NICE and KZNEWS_MIN_WORDS."""
         settings = crawler.settings
         workers = settings.getint("KZNEWS_EXTRACT_WORKERS", os.cpu_count() or 1)
         options = CleanOptions(min_words=settings.getint("KZNEWS_MIN_WORDS", DEFAULT_OPTIONS.min_words))
-        return cls(crawler, max(workers, 0), options, nice=settings.getint("KZNEWS_WORKER_NICE", 0))
+        timeout = settings.getfloat("KZNEWS_EXTRACT_TIMEOUT", 10.0) or None
+        return cls(
+            crawler, max(workers, 0), options, nice=settings.getint("KZNEWS_WORKER_NICE", 0), timeout=timeout
+        )
 
     async def open_spider(self) -> None:
         """Start the worker processes; they load their models while discovery runs."""
         if self.workers:
-            self.pool = WorkerPool(self.workers, initializer=warm_up, on_crash=self._crashed, nice=self.nice)
+            self.pool = WorkerPool(
+                self.workers,
+                initializer=warm_up,
+                on_crash=self._crashed,
+                nice=self.nice,
+                task_timeout=self.timeout,
+            )
             await self.pool.start()
 
     async def close_spider(self) -> None:
@@ -69,6 +88,11 @@ class CleaningPipeline:
         if self.pool:
             try:
                 result = await self.pool.run(clean_page, item, rules, self.options)
+            except TaskTimeout as exc:
+                self._drop("extract_timeout", f"{exc} <{item.url}>")
+            except TaskFailed as exc:
+                # not an Exception a page can raise: a BaseException, an unpicklable answer
+                result = Rejection("extract_error", str(exc), item.url)
             except WorkerCrashed as exc:
                 self._drop("worker_crashed", f"{exc} <{item.url}>")
             except BrokenPool as exc:
@@ -79,8 +103,12 @@ class CleaningPipeline:
         if isinstance(result, Rejection):
             if result.reason == "blocked_page":  # counted with the challenges the spider recognised
                 runstats.count_blocked(self.stats, item.url)
-                raise DropItem(f"challenge page: {result.detail} <{result.url}>", log_level="INFO")
-            self._drop(result.reason, f"{result.detail} <{result.url}>")
+                raise DropItem(
+                    f"challenge page: {result.detail[:MAX_DETAIL_CHARS]} <{item.url}>", log_level="INFO"
+                )
+            if result.reason == "extract_error":  # by exception class too: "ValueError: ..." -> ValueError
+                self.stats.inc_value(runstats.extract_error(result.detail.partition(":")[0]))
+            self._drop(result.reason, f"{result.detail[:MAX_DETAIL_CHARS]} <{item.url}>")
         key = result.canonical_url or result.url or ""
         if key in self.seen_urls:
             self._drop("duplicate", f"{key} already cleaned in this run")

@@ -7,7 +7,6 @@ named by a setting so that imports still flow from crawler/ to pipelines/ and ne
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -21,12 +20,13 @@ logger = logging.getLogger(__name__)
 
 
 class StoragePipeline:
-    """Articles -> the database in batches (``upsert_articles``), through the crawl's one store.
+    """Articles -> the database in batches, through the crawl's one store.
 
     The store records the run (a crawl_runs row opened here, at open_spider, and closed at spider_closed
-    with the run's outcome). A batch is one transaction on the store's writer thread, in arrival order: a
-    failed write leaves no half-written rows, and is counted in ``kznews/storage_errors`` and
-    ``kznews/storage_lost``.
+    with the run's outcome). A batch is one transaction on the store's writer thread, in arrival order; the
+    store waits for a database that is away, journals what it cannot write and replays it later
+    (``CrawlStore.store_articles``), and counts all of it. This pipeline only buffers: an error the store
+    did not expect loses the batch, counted in ``kznews/storage_errors`` and ``kznews/storage_lost``.
 
     Settings:
         KZNEWS_DB_BATCH_SIZE: articles per transaction (default 200).
@@ -75,32 +75,13 @@ class StoragePipeline:
         await self._flush()
 
     async def _flush(self) -> None:
-        """Write the batch in one transaction; a failure is counted and logged, never half-written."""
+        """Hand the batch to the store, which stores or journals it and counts it."""
         if not self.batch or not self.opened:
             return
         batch, self.batch = self.batch, []
         try:
-            results = await self.store.write(store_batch, batch, datetime.now(UTC))
-        except Exception:  # any driver error: the transaction was rolled back, the run will show failed
+            await self.store.store_articles(batch, datetime.now(UTC))
+        except Exception:  # a bug, not the database (the store keeps those): the run will show failed
             self.stats.inc_value(runstats.STORAGE_ERRORS)
             self.stats.inc_value(runstats.STORAGE_LOST, len(batch))
             logger.exception("could not store a batch of %d articles", len(batch))
-            return
-        for edition, result in results.items():
-            self.stats.inc_value(runstats.STORED, result.inserted)
-            self.stats.inc_value(runstats.stored_in(edition), result.inserted)
-            self.stats.inc_value(runstats.UPDATED, result.updated)
-            self.stats.inc_value(runstats.UNCHANGED, result.unchanged)
-
-
-def store_batch(session: Any, batch: Sequence[Article], fetched_at: datetime) -> dict[str, Any]:
-    """Upsert a batch edition by edition (the stats count per edition); ``UpsertStats`` by edition."""
-    from db.repository import upsert_articles
-
-    by_edition: dict[str, list[Article]] = {}
-    for article in batch:
-        by_edition.setdefault(article.edition or "unknown", []).append(article)
-    results = {}
-    for edition, group in by_edition.items():
-        results[edition] = upsert_articles(session, group, fetched_at=fetched_at)
-    return results

@@ -163,7 +163,8 @@ def test_a_crawl_killed_halfway_resumes_with_the_same_jobdir_without_duplicates_
     assert killed.returncode == -signal.SIGKILL, (tmp_path / "killed.log").read_text()[-3000:]
     before = {row[0] for row in rows(db_path, "SELECT canonical_url FROM articles")}
     assert len(before) == KILL_AFTER < len(expected)  # killed halfway, the rest held at the server
-    assert rows(db_path, "SELECT status FROM crawl_runs") == [("running",)]
+    # counted with each committed batch: a killed run's row shows what it stored
+    assert rows(db_path, "SELECT status, stored FROM crawl_runs") == [("running", KILL_AFTER)]
     assert (jobdir / "requests.queue").is_dir() and (jobdir / "requests.seen").exists()
 
     served_before = len(gated_site.requests)

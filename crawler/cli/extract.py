@@ -17,12 +17,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--site",
         help="site profile name; default: from --url, else from the page's own canonical link or og:url",
     )
-    parser.add_argument("--now", type=aware_datetime, help="fetch time for relative dates, ISO with offset")
+    parser.add_argument(
+        "--now",
+        type=aware_datetime,
+        help="fetch time for relative dates, ISO with offset (default: now); no later date is believed",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
     """Print one JSON line per input (an article, or a not-an-article verdict); unreadable inputs go to
     stderr and make the exit status 1."""
+    from datetime import UTC, datetime
+
     from crawler.profiles import rules_for
     from pipelines.article import Rejection
     from pipelines.files import UnreadableInput, extract_input, own_url, read_input
@@ -32,6 +38,7 @@ def run(args: argparse.Namespace) -> int:
     except KeyError as exc:
         print(f"kznews extract: error: {exc.args[0]}", file=sys.stderr)
         return 2
+    now = args.now or datetime.now(UTC)  # the core keeps now explicit: a page cannot be dated later
     status = 0
     for path in args.paths:
         try:
@@ -39,7 +46,7 @@ def run(args: argparse.Namespace) -> int:
             url, rules = args.url, given
             if url is None and args.site is None and (url := own_url(page)):
                 rules = rules_for(None, url)  # the page's own canonical link names its site
-            result = extract_input(page, url=url, site=args.site or rules.name, now=args.now, rules=rules)
+            result = extract_input(page, url=url, site=args.site or rules.name, now=now, rules=rules)
         except UnreadableInput as exc:
             print(f"kznews extract: error: {exc}", file=sys.stderr)
             status = 1

@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import sys
 
 from crawler.cli.options import add_database_url
+
+DATABASE_URL_ENV = "KZNEWS_DATABASE_URL"  # read by crawler/settings.py when no option or -s sets it
+CYCLE_SETTINGS_ENV = "KZNEWS_CYCLE_SETTINGS"  # the -s settings of an --every loop, as JSON, for its cycles
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -45,19 +50,25 @@ def run(args: argparse.Namespace) -> int:
     if interval is not None:
         from crawler.harvestloop import harvest_every
 
-        return harvest_every(cycle_arguments(args), interval.total_seconds(), args.cycles)
-    overrides = dict(item.split("=", 1) for item in args.set)
-    overrides = {name.strip(): value for name, value in overrides.items()}
+        argv, environment = cycle_arguments(args)
+        return harvest_every(argv, interval.total_seconds(), args.cycles, environment)
+    overrides = json.loads(os.environ.pop(CYCLE_SETTINGS_ENV, "{}"))  # from the --every loop, if any
+    overrides |= {name.strip(): value for name, value in (item.split("=", 1) for item in args.set)}
     settings = build_settings(args.database_url, args.workers, overrides, progress=sys.stdout.isatty())
     return harvest_once(jobs, notes, settings)
 
 
-def cycle_arguments(args: argparse.Namespace) -> list[str]:
-    """The command line of one cycle: the same options without --every / --cycles."""
+def cycle_arguments(args: argparse.Namespace) -> tuple[list[str], dict[str, str]]:
+    """The command line and environment of one cycle: the same options without --every / --cycles.
+
+    The database URL and the ``-s`` settings (a Redis URL, a password) go by environment, never by argv,
+    where ``ps`` would show them to every user of the machine.
+    """
     argv = list(args.sites)
-    for option in ("lang", "since", "database_url", "workers"):
+    for option in ("lang", "since", "workers"):
         if getattr(args, option) is not None:
-            argv += [f"--{option.replace('_', '-')}", str(getattr(args, option))]
-    for item in args.set:
-        argv += ["-s", item]
-    return argv
+            argv += [f"--{option}", str(getattr(args, option))]
+    environment = {CYCLE_SETTINGS_ENV: json.dumps(dict(item.split("=", 1) for item in args.set))}
+    if args.database_url is not None:
+        environment[DATABASE_URL_ENV] = args.database_url
+    return argv, environment

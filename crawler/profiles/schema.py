@@ -102,6 +102,7 @@ class Listing:
 
 
 Source = Sitemap | Rss | Listing
+WEB_SCHEMES = ("http", "https")
 
 
 @dataclass(frozen=True)  # not slotted: functools.cached_property keeps the compiled regexes in __dict__
@@ -130,8 +131,9 @@ class UrlRules:
         return tuple(re.compile(p) for p in self.exclude)
 
     def in_scope(self, url: str) -> bool:
-        """True when the URL's host belongs to the site."""
-        return (urlsplit(url).hostname or "") in self.hosts
+        """True when the URL is http(s) and its host belongs to the site."""
+        parts = urlsplit(url)
+        return parts.scheme in WEB_SCHEMES and (parts.hostname or "") in self.hosts
 
     def is_article(self, url: str) -> bool:
         """True when the URL is in scope and its path+query matches an include and no exclude pattern."""

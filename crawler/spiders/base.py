@@ -21,15 +21,18 @@ from crawler.spiders.discovery import (
     normalize_url,
     read_rss,
 )
+from crawler.spiders.failures import FailureMixin, plain_headers
 from crawler.spiders.listings import ListingMixin
 from crawler.spiders.sitemaps import read_sitemap, sitemap_body, sitemap_urls
 from pipelines import runstats
 from pipelines.article import RawPage
-from pipelines.blockpage import CHALLENGE_STATUSES, detect_block_page
+from pipelines.blockpage import CHALLENGE_STATUSES
 
 if TYPE_CHECKING:
     from scrapy.settings import BaseSettings
 
+SITEMAP_MAXSIZE = 50 * 1024 * 1024
+"""A sitemap's size limit on the wire and inflated: the protocol's 50 MB (pages: DOWNLOAD_MAXSIZE)."""
 NEWS_SITEMAP = r"news"
 """A sitemap whose URL says "news" (sitemap-news.xml, news-sitemap.xml) lists stories, as a feed does."""
 ARTICLE_PRIORITY = 10
@@ -39,7 +42,7 @@ STOP_AFTER_STALE_PAGES = 2
 one stale page may just be the list shifting under us while we read it."""
 
 
-class NewsSpider(ListingMixin, scrapy.Spider):
+class NewsSpider(ListingMixin, FailureMixin, scrapy.Spider):
     """Crawl one site profile: discover article URLs, fetch them, yield RawPage (never a challenge page).
 
     Arguments (``-a``): ``lang=ru,kk`` editions (default all), ``since=YYYY-MM-DD`` / ``until=YYYY-MM-DD``
@@ -128,7 +131,15 @@ class NewsSpider(ListingMixin, scrapy.Spider):
             return None
         self._seen_pages.add(url)
         cb_kwargs = {"source": _source_key(source), **kwargs}
-        return Request(url, callback=callback, cb_kwargs=cb_kwargs, dont_filter=True)
+        meta = {"download_maxsize": SITEMAP_MAXSIZE} if callback == self.parse_sitemap else {}
+        return Request(
+            url,
+            callback=callback,
+            errback=self.request_failed,
+            cb_kwargs=cb_kwargs,
+            meta=meta,
+            dont_filter=True,
+        )
 
     def _source(self, source: Source | str) -> Source | None:
         """The source a request names (by URL, as queued on disk); None, counted, if the profile lost it."""
@@ -152,7 +163,7 @@ class NewsSpider(ListingMixin, scrapy.Spider):
                 if request := self._page_request(url, self.parse_sitemap, source):
                     yield request
             return
-        body = sitemap_body(response.body, self.settings.getint("DOWNLOAD_MAXSIZE"))
+        body = sitemap_body(response.body, SITEMAP_MAXSIZE)
         if body is None:
             self._inc(runstats.dropped("bad_sitemap"))
             return
@@ -215,6 +226,7 @@ class NewsSpider(ListingMixin, scrapy.Spider):
                 Request(
                     candidate.url,
                     callback=self.parse_article,
+                    errback=self.request_failed,
                     cb_kwargs={
                         "edition": self.profile.edition_for_url(candidate.url),
                         "outside_rules": not self.profile.article_urls.matches_include(candidate.url),
@@ -261,14 +273,14 @@ class NewsSpider(ListingMixin, scrapy.Spider):
         fetched_at = (
             datetime.fromisoformat(warc["fetched_at"]) if warc.get("fetched_at") else datetime.now(UTC)
         )
-        content_type = response.headers.get("Content-Type")
         self._inc(runstats.ARTICLE_PAGES)
-        if (redirected := response.meta.get("redirect_urls")) and self.incremental is not None:
+        redirected = tuple(response.meta.get("redirect_urls") or ())
+        if redirected and self.incremental is not None:
             self.incremental.note_redirect(redirected[0], response.url)
         yield RawPage(
             url=response.url,
             body=response.body,
-            headers={"Content-Type": content_type.decode("latin-1")} if content_type else {},
+            headers=plain_headers(response),
             fetched_at=fetched_at,
             site=self.profile.name,
             edition=self.profile.edition_for_url(response.url) or edition,
@@ -276,20 +288,8 @@ class NewsSpider(ListingMixin, scrapy.Spider):
             warc_file=warc.get("file"),
             warc_offset=warc.get("offset"),
             outside_rules=outside_rules,
+            aliases=redirected,
         )
-
-    def _usable(self, response: Response) -> bool:
-        """False (and counted) for a challenge page or a non-200 response let through for inspection."""
-        headers = {k.decode("latin-1"): v[0].decode("latin-1") for k, v in response.headers.items() if v}
-        marker = detect_block_page(response.status, headers, response.body)
-        if marker:
-            runstats.count_blocked(self.crawler.stats, response.url)
-            self.logger.debug("challenge page at %s (%s)", response.url, marker)
-            return False
-        if response.status != 200:
-            self._inc(runstats.dropped(f"http_{response.status}"))
-            return False
-        return True
 
     def _inc(self, key: str) -> None:
         self.crawler.stats.inc_value(key)

@@ -14,7 +14,7 @@ from scrapy import Request
 from scrapy.exceptions import DontCloseSpider
 from scrapy.utils.request import request_from_dict
 from scrapy.utils.test import get_crawler
-from sqlalchemy import make_url, text
+from sqlalchemy import text
 from twisted.internet.task import Clock
 
 from crawler import distributed
@@ -31,7 +31,7 @@ from pipelines.article import Article
 from tests.crawler.conftest import ROOT
 from tests.fixture_data import EXPECTED
 from tests.mockserver import index_by_path
-from tests.services import require_postgres_url, require_redis_url
+from tests.services import require_redis_url
 
 ADDON = {"crawler.distributed.DistributedAddon": 0}
 SPIDER = SPIDERS["kazinform"]
@@ -106,7 +106,7 @@ def test_keys_are_namespaced_per_prefix_and_spider(no_redis_env):
 def test_a_spider_request_survives_the_queue_as_plain_json():
     crawler = get_crawler(SPIDER, {"ITEM_PIPELINES": {}})
     spider = SPIDER.from_crawler(crawler, now=FIXTURE_NOW.isoformat())
-    source = Sitemap("https://www.inform.kz/sitemap.xml", edition="ru")
+    source = "https://www.inform.kz/sitemap.xml"  # sources travel by URL
     request = Request(
         "https://www.inform.kz/ru/lenta/?page=2",
         callback=spider.parse_listing,
@@ -134,12 +134,15 @@ def test_what_json_cannot_hold_is_a_clear_error():
         dumps({"url": "https://a.kz/", "meta": {"when": object()}})
 
 
-def test_only_project_dataclasses_are_rebuilt():
-    evil = json.dumps(
-        {"x": {"__kznews__": "dataclass", "class": "subprocess.CompletedProcess", "fields": {}}}
-    )
-    with pytest.raises(ValueError, match=r"refusing to rebuild subprocess\.CompletedProcess"):
-        loads(evil)
+def test_nothing_the_queue_names_is_imported():
+    with pytest.raises(ValueError, match=r"refusing request class 'os\.system'"):
+        loads(json.dumps({"url": "https://www.inform.kz/ru/x", "_class": "os.system"}))
+    with pytest.raises(ValueError, match="unknown tag 'dataclass'"):
+        loads(json.dumps({"x": {"__kznews__": "dataclass", "class": "subprocess.Popen", "fields": {}}}))
+    plain = loads(json.dumps({"url": "https://www.inform.kz/ru/x", "_class": "scrapy.http.request.Request"}))
+    assert "_class" not in plain  # built as a plain Request, without load_object()
+    with pytest.raises(TypeError, match=r"request\['cb_kwargs'\]\['source'\] is a Sitemap"):
+        dumps({"cb_kwargs": {"source": Sitemap("https://www.inform.kz/sitemap.xml", edition="ru")}})
 
 
 # --- scheduler lifecycle on a real Redis ----------------------------------------------------------------
@@ -182,6 +185,29 @@ def test_two_workers_share_one_queue_and_one_dupefilter(redis_prefix):
     assert not client.keys(f"{prefix}:*")  # the last worker out cleared the crawl
 
 
+def test_a_request_injected_into_redis_is_refused_unless_the_spider_could_have_made_it(redis_prefix):
+    url, prefix, client = redis_prefix
+    worker = make_scheduler(url, prefix)
+    good = {"url": "https://www.inform.kz/ru/x-a1f3c9", "callback": "parse_article", "dont_filter": True}
+    injected = [
+        b"not json",
+        json.dumps({**good, "_class": "os.system"}),
+        json.dumps({**good, "url": "http://127.0.0.1:8080/internal/admin"}),
+        json.dumps({**good, "url": "file:///etc/passwd"}),
+        json.dumps({**good, "url": "ftp://www.inform.kz/ru/x"}),
+        json.dumps({**good, "callback": "close"}),
+        json.dumps({**good, "callback": "no_such_method"}),
+    ]
+    for score, entry in enumerate(injected):
+        client.zadd(f"{prefix}:kazinform:requests", {entry: score})
+    client.zadd(f"{prefix}:kazinform:requests", {json.dumps(good): len(injected)})
+    request = worker.next_request()
+    assert request.url == good["url"] and request.callback == worker.spider.parse_article
+    assert worker.crawler.stats.get_value("kznews/dropped/queue_refused") == len(injected)
+    assert worker.next_request() is None
+    worker.close("finished")
+
+
 def test_persist_keeps_the_queue_for_the_next_run_unless_flushed_on_start(redis_prefix):
     url, prefix, _ = redis_prefix
     worker = make_scheduler(url, prefix, SCHEDULER_PERSIST=True)
@@ -220,23 +246,6 @@ def test_an_idle_worker_waits_for_busy_ones_then_closes(redis_prefix):
 
 
 # --- two crawler processes ------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def pg_schema_url():
-    """A private PostgreSQL schema for the crawl, as a URL whose search_path is that schema."""
-    base = require_postgres_url()
-    schema = f"kznews_test_{uuid.uuid4().hex[:12]}"
-    admin = make_engine(base)
-    with admin.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    url = make_url(base).update_query_dict({"options": f"-csearch_path={schema}"})
-    try:
-        yield url.render_as_string(hide_password=False)
-    finally:
-        with admin.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-        admin.dispose()
 
 
 def stat(log: str, name: str) -> int:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import psutil
 import pytest
+from sqlalchemy import make_url
 
 from crawler.cli.harvest import add_arguments as add_harvest_arguments
 from crawler.cli.harvest import cycle_arguments as _child_arguments
@@ -105,7 +106,9 @@ def test_a_cycle_gets_the_loops_options_without_every_and_cycles():
     args = parse(
         "kazinform", "--every", "30m", "--cycles", "3", "--since", "2d", "--workers", "0", "-s", "A=1"
     )
-    assert _child_arguments(args) == ["kazinform", "--since", "2d", "--workers", "0", "-s", "A=1"]
+    argv, environment = _child_arguments(args)
+    assert argv == ["kazinform", "--since", "2d", "--workers", "0"]
+    assert json.loads(environment["KZNEWS_CYCLE_SETTINGS"]) == {"A": "1"}
 
 
 STATS = {"finish_reason": "finished", "response_received_count": 5, "downloader/exception_count": 2}
@@ -383,6 +386,49 @@ def test_sigterm_finishes_items_in_flight_stores_them_and_exits(tmp_path, mockse
         assert stored_column == stats.get("kznews/stored", 0) == stored.get(site, 0), site
     assert len(assert_complete(db)) >= 2
     assert "finish_reason shutdown" in out
+
+
+@pytest.mark.slow
+@pytest.mark.postgres
+def test_ps_never_shows_the_database_password_of_an_every_loop(pg_schema_url, mockserver):
+    secret = "kznews-ps-secret-7f3a"
+    url = make_url(pg_schema_url).set(password=secret).render_as_string(hide_password=False)
+    live = {**LIVE, "DOWNLOAD_DELAY": 1, "KZNEWS_HOST_MAP": json.dumps(mockserver.host_map())}
+    command = [sys.executable, "-m", "crawler.cli", "harvest", "kazinform", "--every", "1h", "--workers", "1"]
+    command += [arg for name, value in live.items() for arg in ("-s", f"{name}={value}")]
+    # The URL by environment, as the README advises: then no process of the loop shows it.
+    loop = subprocess.Popen(
+        command,
+        cwd=ROOT,
+        env={**os.environ, "KZNEWS_DATABASE_URL": url},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    seen = set()
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and len(seen) < 3:  # the loop, its cycle and a cleaning worker
+            for process in [psutil.Process(loop.pid), *psutil.Process(loop.pid).children(recursive=True)]:
+                try:
+                    seen.add((process.pid, " ".join(process.cmdline())))
+                except psutil.NoSuchProcess:
+                    pass
+            time.sleep(0.1)
+        loop.send_signal(signal.SIGTERM)
+        status, _, err = finish(loop, timeout=30)
+    finally:
+        if loop.poll() is None:
+            loop.kill()
+    assert status == 0, err
+    assert len(seen) >= 3, seen
+    assert not [cmdline for _, cmdline in seen if secret in cmdline]
+    assert any("harvest kazinform" in cmdline for pid, cmdline in seen if pid != loop.pid)  # the cycle
+
+
+def test_a_cycle_gets_the_database_url_by_environment_not_argv():
+    argv, environment = _child_arguments(parse("--every", "1h", "--database-url", "postgresql://u:pw@h/db"))
+    assert "pw" not in " ".join(argv) and environment["KZNEWS_DATABASE_URL"] == "postgresql://u:pw@h/db"
 
 
 @pytest.mark.slow

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from scrapy.http import Request
 from scrapy.utils.test import get_crawler
+from sqlalchemy import select
 
 from crawler.fixturesite import DEFAULT_MANIFEST, FIXTURE_NOW, pack_fixture_site
 from crawler.incremental import IncrementalFilter
@@ -19,8 +20,10 @@ from crawler.spiders.sites import SPIDERS
 from crawler.store import CrawlStore
 from db.engine import make_sessionmaker
 from db.migrate import open_database
+from db.models import ArticleRecord
 from db.repository import upsert_articles
 from db.state import site_state
+from pipelines.runstats import REFETCH_BLOCK_PAGE as STAT_BLOCK_PAGE
 from pipelines.runstats import REFETCH_LASTMOD as STAT_LASTMOD
 from pipelines.runstats import SKIPPED_KNOWN as STAT_KNOWN
 from tests import crawls
@@ -41,6 +44,7 @@ from tests.db.test_repository import make_article
 STORING = {"ITEM_PIPELINES": {"pipelines.storage.StoragePipeline": 800}, "KZNEWS_HOST_MAP": {}}
 SITEMAP = "https://tengrinews.kz/sitemap-news.xml"
 LISTING_1 = "https://tengrinews.kz/news/page/1/"
+BLOCK_ROWS = Path(__file__).parents[1] / "pipelines" / "data" / "blockpages" / "stored_rows.json"
 
 
 def stored_db(tmp_path, articles):
@@ -107,6 +111,32 @@ class TestFilter:
         assert sorted(counted) == [STAT_LASTMOD, STAT_KNOWN]
         # An RSS pubDate or a listing card date is no modification date: a stored URL stays skipped.
         assert [c.url for c in drain(component.select(candidates, trust_lastmod=False))] == ["https://x.kz/3"]
+
+    @pytest.mark.parametrize("row", ["smartcaptcha_site_ru.html", "ddos_guard_site_ru.html"])
+    def test_a_stored_challenge_page_is_fetched_again_until_the_article_replaces_it(self, tmp_path, row):
+        page = json.loads(BLOCK_ROWS.read_text("utf-8"))["rows"][row]  # as the core stored it before
+        fetched = datetime(2026, 4, 20, tzinfo=UTC)
+        text = {"title": page["title"], "paragraphs": tuple(page["paragraphs"])}
+        blocked = make_article(1, url="https://x.kz/1", fetched_at=fetched, **text)
+        url = stored_db(tmp_path, [blocked, make_article(2, url="https://x.kz/2", fetched_at=fetched)])
+        counted: list[str] = []
+        component = IncrementalFilter(CrawlStore(url), counted.append, check=True, record=True)
+        candidates = [Candidate("https://x.kz/1"), Candidate("https://x.kz/2"), Candidate("https://x.kz/3")]
+        chosen = drain(component.select(candidates, trust_lastmod=True))
+        assert [c.url for c in chosen] == ["https://x.kz/1", "https://x.kz/3"]
+        assert sorted(counted) == [STAT_BLOCK_PAGE, STAT_KNOWN]
+        drain(component.select(candidates))  # named again by another source: counted once per run
+        assert counted.count(STAT_BLOCK_PAGE) == 1
+
+        factory = open_database(url)  # the fetch stores the real article over it, as a new version
+        with factory.begin() as session:
+            real = make_article(1, url="https://x.kz/1", fetched_at=fetched + timedelta(days=1))
+            assert upsert_articles(session, [real]).updated == 1
+            assert session.scalar(select(ArticleRecord.version).where(ArticleRecord.url == real.url)) == 2
+        factory.kw["bind"].dispose()
+        again = IncrementalFilter(CrawlStore(url), counted.append, check=True, record=True)
+        assert [c.url for c in drain(again.select(candidates))] == ["https://x.kz/3"]
+        assert counted.count(STAT_BLOCK_PAGE) == 1
 
     def test_refresh_fetches_stored_urls_and_still_records_state(self, tmp_path):
         url = stored_db(tmp_path, [make_article(1, url=T1)])

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from alembic import command
 from sqlalchemy import event, func, inspect, select
@@ -11,14 +13,18 @@ from db.models import UrlAlias
 from db.repository import upsert_articles
 from db.runs import start_run
 from db.state import (
+    StoredUrl,
     record_success,
     site_state,
     store_aliases,
     stored_fetch_times,
+    stored_urls,
 )
+from pipelines.blockpage import BLOCK_TEXT_MAX_WORDS, is_block_text
 from pipelines.runstats import run_counters
 from tests.db.test_repository import make_article
 
+BLOCK_ROWS = Path(__file__).parents[1] / "pipelines" / "data" / "blockpages" / "stored_rows.json"
 T1 = datetime(2026, 4, 1, 8, 0, tzinfo=UTC)
 T2 = T1 + timedelta(days=1)
 T3 = T2 + timedelta(days=1)
@@ -73,6 +79,40 @@ class TestStoredFetchTimes:
         seen = statements(engine)
         assert stored_fetch_times(session, []) == {}
         assert seen == []
+
+
+class TestStoredUrls:
+    def test_short_articles_come_with_their_title_and_text_long_ones_without(self, session):
+        short, long = (
+            make_article(1, fetched_at=T1),
+            make_article(2, paragraphs=("слово " * 200,), fetched_at=T2),
+        )
+        upsert_articles(session, [short, long])
+        found = stored_urls(
+            session, [short.url, long.url, "https://tengrinews.kz/news/never/"], short_words=150
+        )
+        assert found == {short.url: StoredUrl(T1, short.title, short.text), long.url: StoredUrl(T2)}
+        assert stored_urls(session, [short.url]) == {short.url: StoredUrl(T1)}  # by default no text is read
+
+    def test_a_smartcaptcha_page_stored_as_an_article_is_read_and_recognised(self, session):
+        row = json.loads(BLOCK_ROWS.read_text("utf-8"))["rows"]["smartcaptcha_site_ru.html"]
+        page = make_article(3, title=row["title"], paragraphs=tuple(row["paragraphs"]), fetched_at=T2)
+        upsert_articles(session, [page])
+        store_aliases(session, {"https://tengrinews.kz/old/3": page.url}, now=T3)
+        found = stored_urls(
+            session, [page.url, "https://tengrinews.kz/old/3"], short_words=BLOCK_TEXT_MAX_WORDS
+        )
+        assert found[page.url] == found["https://tengrinews.kz/old/3"] == StoredUrl(T2, page.title, page.text)
+        assert is_block_text(found[page.url].title, found[page.url].text)
+
+    def test_one_statement_per_chunk_with_only_the_urls_bound(self, session, engine, monkeypatch):
+        upsert_articles(session, [make_article(n, fetched_at=T1) for n in range(5)])
+        monkeypatch.setattr(state, "LOOKUP_CHUNK", 4)
+        bound: list[int] = []
+        event.listen(engine, "before_cursor_execute", lambda *args: bound.append(len(args[3])))
+        urls = [make_article(n).url for n in range(10)]
+        assert set(stored_urls(session, urls, short_words=BLOCK_TEXT_MAX_WORDS)) == set(urls[:5])
+        assert bound == [12, 12, 6]  # three sides of each chunk of ceil(10 / 4); the word bound is a literal
 
 
 class TestAliases:

@@ -1,5 +1,6 @@
 import csv
 import random
+import time
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -70,6 +71,32 @@ class TestParseDate:
 
     def test_long_prose_is_refused_before_scanning(self):
         assert parse_date("18 октября 2024 " * 10) is None
+
+    def test_long_text_is_refused_before_any_regex_in_linear_time(self):
+        started = time.perf_counter()
+        for text in ("12:00 2024-" * 6000, ("2024 " + "1:11 ") * 6500 + "x", "2024 " + "1" * 64000 + " 1"):
+            assert parse_date(text) is None and not is_clock_line(text)
+        assert time.perf_counter() - started < 0.1  # was 2.4 s for 64 kB of such text
+
+    @pytest.mark.parametrize(
+        ("text", "expected"),
+        [
+            ("24.08.2025, 15:10 28971", "2025-08-24T15:10:00+05:00"),  # kt.kz view counter
+            ("24.08.2025, 15:10    7", "2025-08-24T15:10:00+05:00"),
+            ("18 октября, 15:10 2024", "2024-10-18T15:10:00+05:00"),  # no year before the time: a year
+            ("15:10 24.08.2025 28971", None),  # the counter must follow a time
+        ],
+    )
+    def test_view_counter_after_the_time_is_dropped(self, text, expected):
+        result = parse_date(text, now=datetime.fromisoformat("2026-01-05T12:00:00+05:00"))
+        assert (result.value.isoformat() if result else None) == expected
+
+    def test_the_view_counter_strip_is_linear(self):
+        started = time.perf_counter()
+        dates._strip_decorations(("2024 " + "1:11 ") * 20 + "1")
+        for _ in range(1000):
+            dates.VIEW_COUNT_RE.search(("2024 " + "1:11 ") * 10 + " " * 60 + "x")
+        assert time.perf_counter() - started < 0.1
 
     def test_non_string_is_none(self):
         assert parse_date(None) is None  # type: ignore[arg-type]
@@ -214,7 +241,7 @@ class TestDateFromUrl:
         ],
     )
     def test_dated_paths(self, url, expected):
-        result = date_from_url(url)
+        result = date_from_url(url, now=None)
         assert result is not None
         assert (result.value.isoformat(), result.has_time, result.relative) == (expected, False, False)
 
@@ -234,4 +261,30 @@ class TestDateFromUrl:
         ],
     )
     def test_undated_or_ambiguous_paths(self, url):
-        assert date_from_url(url) is None
+        assert date_from_url(url, now=None) is None
+
+    def test_a_day_after_now_is_no_date(self):
+        now = datetime.fromisoformat("2026-04-28T12:00:00+05:00")
+        assert date_from_url("https://tengrinews.kz/news/2099/11/19/", now=now) is None
+        assert date_from_url("https://tengrinews.kz/news/2026/04/29/", now=now) is None
+        assert date_from_url("https://tengrinews.kz/news/2026/04/28/", now=now).value.day == 28
+
+    def test_without_now_the_bound_is_the_real_clock(self):
+        assert date_from_url("https://tengrinews.kz/news/2099/11/19/", now=None) is None
+        tomorrow = datetime.now(UTC) + timedelta(days=2)
+        assert date_from_url(f"https://ex.kz/{tomorrow:%Y/%m/%d}/a", now=None) is None
+
+
+class TestLatestAllowed:
+    def test_now_plus_the_clock_skew(self):
+        now = datetime.fromisoformat("2026-04-28T12:00:00+05:00")
+        assert dates.latest_allowed(now) == now + dates.CLOCK_SKEW
+
+    def test_a_naive_now_is_wall_time_in_tz(self):
+        naive = dates.latest_allowed(datetime(2026, 4, 28, 12), "Asia/Almaty")
+        assert naive == datetime.fromisoformat("2026-04-28T12:10:00+05:00")
+
+    def test_no_now_is_the_real_current_time(self):
+        before = datetime.now(UTC)
+        latest = dates.latest_allowed(None)
+        assert before + dates.CLOCK_SKEW <= latest <= datetime.now(UTC) + dates.CLOCK_SKEW

@@ -211,6 +211,23 @@ class TestVisibleDate:
     def test_year_less_date_with_a_time_takes_the_latest_year(self):
         assert _visible("", "<div>24 июля 10:00</div>") == ("2023-07-24T10:00:00+06:00", TEXT_EVIDENCE)
 
+    @pytest.mark.parametrize(
+        "shown", ["19 ноября 2099, 10:00", "19.11.2099 10:00 | Политика", "19 ноября 2099"]
+    )
+    def test_a_line_after_now_is_no_date(self, shown):
+        assert _visible("", f'<div class="date">{shown}</div>') is None
+
+    @pytest.mark.parametrize("shown", ["19 ноября 2099, 10:00", "19.11.2099 10:00 | Политика"])
+    def test_without_now_a_line_after_the_real_clock_is_no_date(self, shown):
+        assert _visible("", f'<div class="date">{shown}</div>', now=None) is None
+        assert _visible("", '<div class="date">5 марта 2024, 10:15</div>', now=None) == (
+            "2024-03-05T10:15:00+05:00",
+            TEXT_EVIDENCE,
+        )
+
+    def test_without_now_htmldate_stops_at_the_real_clock(self):
+        assert _visible('<meta name="date" content="2099-03-07T10:15:00+05:00">', "", now=None) is None
+
 
 # Forms parse_date does not read (dates.py is not ours to change): never a wrong date, at worst None or the
 # right day from htmldate.

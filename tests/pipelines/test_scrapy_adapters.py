@@ -7,7 +7,7 @@ from scrapy.utils.test import get_crawler
 from pipelines.article import RawPage
 from pipelines.options import DEFAULT_OPTIONS
 from pipelines.scrapy_adapters import CleaningPipeline
-from pipelines.workerpool import BrokenPool, WorkerCrashed
+from pipelines.workerpool import BrokenPool, TaskFailed, TaskTimeout, WorkerCrashed
 
 PAGE = RawPage(url="https://www.inform.kz/ru/x-5be27d", body=b"<html></html>")
 
@@ -61,3 +61,19 @@ def test_workers_that_cannot_start_close_the_spider_once():
     asyncio.run(two_pages())
     assert pipeline.crawler.engine.reasons == ["worker_pool_broken"]
     assert pipeline.stats.get_value("kznews/dropped/worker_pool_broken") == 2
+
+
+def test_a_page_over_the_time_limit_is_a_counted_drop_naming_the_page():
+    pipeline = pipeline_with(FailingPool(TaskTimeout("over 0.5 s; worker 7 killed")))
+    with pytest.raises(DropItem, match=r"extract_timeout: over 0.5 s; worker 7 killed <https://www\.inform"):
+        asyncio.run(pipeline.process_item(PAGE))
+    assert pipeline.stats.get_value("kznews/dropped/extract_timeout") == 1
+
+
+def test_a_task_that_cannot_be_raised_as_itself_is_an_extract_error_by_class():
+    pipeline = pipeline_with(FailingPool(TaskFailed("StopIteration: " + "x" * 5000)))
+    with pytest.raises(DropItem) as raised:
+        asyncio.run(pipeline.process_item(PAGE))
+    assert len(str(raised.value)) < 300  # the detail is cut, never the page or a huge message
+    stats = pipeline.stats.get_stats()
+    assert stats["kznews/dropped/extract_error"] == 1 and stats["kznews/extract_error/StopIteration"] == 1

@@ -1,8 +1,11 @@
 import codecs
+import json
+import time
 
 import lxml.etree
 import pytest
 
+from pipelines import htmlpage
 from pipelines.article import Translation
 from pipelines.htmlpage import decode_html, parse_html
 from pipelines.structured import DateCandidate, read_metadata
@@ -98,6 +101,34 @@ class TestDecodeHtml:
         body = f"<html><body><p>{self.RU} Қазақстан жаңалықтары</p></body></html>".encode()
         assert "Қазақстан жаңалықтары" in decode_html(body)
 
+    @pytest.mark.parametrize(
+        "label",
+        ["base64", "hex", "zlib", "rot13", "uu", "idna", "punycode", "undefined", "unicode_escape", "bogus"],
+    )
+    def test_a_charset_that_is_no_text_encoding_counts_as_undeclared(self, label):
+        body = f"<html><body><p>{self.RU} Қазақстан</p></body></html>".encode()
+        assert f"{self.RU} Қазақстан" in decode_html(body, {"Content-Type": f"text/html; charset={label}"})
+        assert f"{self.RU} Қазақстан" in decode_html(f'<meta charset="{label}">'.encode() + body)
+        cp1251 = f'<meta charset="windows-1251"><p>{self.RU}</p>'.encode("cp1251")
+        assert self.RU in decode_html(cp1251, {"Content-Type": f"text/html; charset={label}"})  # the meta
+
+    def test_a_header_s_utf8_over_a_cp1251_page_naming_its_encoding_is_a_server_default(self):
+        body = f'<html><head><meta charset="windows-1251"></head><p>{self.RU}</p></html>'
+        assert self.RU in decode_html(body.encode("cp1251"), {"Content-Type": "text/html; charset=utf-8"})
+        utf8 = {"Content-Type": "text/html; charset=utf-8"}  # and UTF-8 bytes keep the header
+        assert self.RU in decode_html(body.encode(), utf8)
+
+    def test_a_meta_naming_utf16_in_an_ascii_page_is_utf8(self):
+        body = f'<html><head><meta charset="utf-16"></head><body><p>{self.RU}</p></body></html>'.encode()
+        assert self.RU in decode_html(body)
+
+    def test_utf8_with_a_few_broken_bytes_stays_utf8(self):
+        damaged = f"<html>\n<body><p>{self.RU}</p><p>{self.RU}</p></body></html>".encode().replace(
+            b"\n", b"\xff"
+        )
+        decoded = decode_html(damaged + "Қ".encode()[:1])  # a flipped byte, a cut sequence
+        assert decoded.count(self.RU) == 2 and decoded.count("\ufffd") == 2  # the page is not cp1250 etc.
+
 
 class TestParseHtml:
     def test_bytes_are_decoded_once_and_meta_charset_is_not_reapplied(self):
@@ -125,6 +156,31 @@ class TestParseHtml:
 
     def test_returns_the_document_root_even_for_a_fragment(self):
         assert parse_html("<p>Текст</p>").tag == "html"
+
+    @pytest.mark.parametrize(
+        "reference", ["&#11;", "&#x0B;", "&#0011", "&#1;", "&#x1f;", "&#xFFFE;", "&#65535;"]
+    )
+    def test_references_to_characters_xml_forbids_are_deleted(self, reference):
+        tree = parse_html(f"<html><body><h1>Ат{reference}ау</h1><p title='a{reference}b'>x</p></body></html>")
+        assert tree.findtext(".//h1") == "Атау" and tree.find(".//p").get("title") == "ab"
+        lxml.etree.Element("copy").text = tree.findtext(".//h1")  # what trafilatura does with it
+
+    @pytest.mark.parametrize("reference", ["&#9;", "&#10;", "&#13;", "&#110;", "&#x7f;", "&#x1F600;", "&#0;"])
+    def test_other_references_are_left_to_the_parser(self, reference):
+        expected = parse_html(f"<html><body><h1>a{reference}b</h1></body></html>").findtext(".//h1")
+        assert len(expected) == 3
+
+    def test_a_tag_of_whitespace_runs_is_read_in_linear_time(self):
+        started = time.perf_counter()
+        tree = parse_html(b"<html><body><div" + b" " * 400_000 + b'"x>x</div><p>Text</p></body></html>')
+        assert tree.findtext(".//p") == "Text" and time.perf_counter() - started < 1  # was minutes
+
+    def test_an_element_keeps_at_most_max_attributes(self):
+        attributes = " ".join(f'a{i}="{i}"' for i in range(100_000))
+        tree = parse_html(f"<html><body><div {attributes}>x</div><p>Текст</p></body></html>")
+        assert len(tree.find(".//div").attrib) == htmlpage.MAX_ATTRIBUTES and tree.findtext(".//p") == "Текст"
+        svg = '<path d="' + "M 1 2 L 3 4 " * 2000 + '" fill="red">'
+        assert parse_html(f"<html><body>{svg}</body></html>").find(".//path").get("fill") == "red"
 
     def test_read_metadata_does_not_change_the_tree(self):
         tree = parse_html(NUR_ARTICLE.read_bytes())
@@ -335,6 +391,44 @@ class TestJsonLd:
         )
         assert meta_of(page(head)).author == "Ким"
 
+    @pytest.mark.parametrize("headline", ["[]", "{}", "null", "5", "[[]]", '[null, ""]', '{"@value": "x"}'])
+    def test_a_headline_of_no_text_gives_way_to_the_h1(self, headline):
+        html = page(ld(f'{{"@type": "NewsArticle", "headline": {headline}}}'), "<h1>Заголовок</h1>")
+        assert meta_of(html).title == "Заголовок"
+
+    def test_a_numeric_reference_of_thousands_of_digits_is_no_character(self):
+        huge = "&#" + "0" * 5000 + "65;"  # html.unescape raises ValueError (Python's 4,300-digit limit)
+        head = ld(f'{{"@type": "NewsArticle", "headline": "Заголовок {huge}", "articleBody": "a {huge}"}}')
+        meta = meta_of(page(head))
+        assert meta.title == "Заголовок \ufffd" and meta.json_ld_body == "a \ufffd"
+
+    @pytest.mark.parametrize("bomb", [" " * 200_000 + "x", "<a" * 100_000])
+    def test_keywords_and_article_body_are_read_in_linear_time(self, bomb):
+        started = time.perf_counter()
+        node = json.dumps({"@type": "NewsArticle", "keywords": bomb, "articleBody": bomb})
+        meta = meta_of(page(ld(node) + f'<meta name="keywords" content="{bomb}">'))
+        assert meta.is_article and time.perf_counter() - started < 1  # were seconds to minutes
+
+    def test_a_title_longer_than_any_headline_is_no_title(self):
+        huge = "Слово " * 200
+        head = ld(f'{{"@type": "NewsArticle", "headline": "{huge}"}}') + f"<title>{huge}</title>"
+        assert meta_of(page(head, "<h1>Заголовок</h1>")).title == "Заголовок"
+
+    def test_the_first_text_of_a_headline_list_is_the_headline(self):
+        assert (
+            meta_of(page(ld('{"@type": "NewsArticle", "headline": [null, "", "Второй"]}'))).title == "Второй"
+        )
+
+    @pytest.mark.parametrize(
+        "value", ["[]", "{}", "null", "5", "[[]]", '[{"name": []}]', '{"@id": 1}', "[[[[1]]]]"]
+    )
+    def test_fields_of_any_type_never_raise(self, value):
+        keys = ["headline", "datePublished", "dateModified", "author", "publisher", "keywords", "image"]
+        keys += ["articleSection", "inLanguage", "description", "articleBody", "@type", "@id", "@graph"]
+        node = ", ".join(f'"{key}": {value}' for key in keys)
+        meta = meta_of(page(ld(f'{{"@type": "NewsArticle", {node}}}') + ld(f'{{"@graph": {value}}}')))
+        assert meta.author is None and meta.tags == ()
+
     def test_image_credit_from_a_list_of_images(self):
         head = ld(
             '{"@type": "NewsArticle", "image": ["https://ex.kz/1.jpg", {"creditText": "Фото: Акорда"}]}'
@@ -492,6 +586,29 @@ class TestUrls:
         head = '<link rel="canonical" href="javascript:void(0)"><meta property="og:url" content="https://ex.kz/b/">'
         assert meta_of(page(head)).canonical_url == "https://ex.kz/b/"
         assert meta_of(page('<link rel="canonical" href="mailto:a@b.kz">'), None).canonical_url is None
+
+    @pytest.mark.parametrize(
+        "bad",
+        [
+            "http://[::1",
+            "https://[::1/a",
+            "http://a b/",
+            "javascript:x",
+            "http://a:port/",
+            "http://[",
+            "http://a<b/",
+        ],
+    )
+    def test_an_unparsable_link_is_ignored(self, bad):
+        head = (
+            f'<base href="{bad}"><link rel="canonical" href="{bad}"><meta property="og:url" content="{bad}">'
+            f'<link rel="alternate" hreflang="kk" href="{bad}">'
+            '<link rel="alternate" hreflang="en" href="/en/a-1/">'
+        )
+        body = f'<nav><a href="{bad}">Қазақша</a><a href="/ru/a-1/">Русский</a></nav>'
+        meta = meta_of(page(head, body), "https://ex.kz/ru/a-1/")
+        assert meta.canonical_url is None
+        assert meta.translations == (Translation("en", "https://ex.kz/en/a-1/"),)  # the base ignored too
 
     def test_relative_canonical_without_page_url_is_none(self):
         assert meta_of(page('<link rel="canonical" href="/a">'), None).canonical_url is None
