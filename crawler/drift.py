@@ -74,6 +74,7 @@ class SiteHealth:
     junk_example: str | None = None
     last_success: datetime | None = None
     fit: ProfileFit = ProfileFit()
+    crawled: bool = True  # a run of the site ended before the report time; without one nothing is stale yet
 
     @property
     def has_history(self) -> bool:
@@ -238,9 +239,9 @@ def age(hours: float) -> str:
 
 
 def check_stale(h: SiteHealth, now: datetime) -> list[Alert]:
-    """No run finished successfully for longer than the site's cadence allows."""
+    """No run finished successfully for longer than the site's cadence allows, or none did and one failed."""
     if h.last_success is None:
-        return [Alert(h.site, "last_success", "no successful run on record")]
+        return [Alert(h.site, "last_success", "no successful run on record")] if h.crawled else []
     hours = (now - h.last_success).total_seconds() / 3600
     if hours <= stale_after_hours(h):
         return []

@@ -3,11 +3,17 @@ packing it into a WARC for replay runs."""
 
 from __future__ import annotations
 
+import filecmp
+import hashlib
 import json
+import os
+import tempfile
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import NamedTuple
 
+from crawler.warcindex import cdxj_path
 from crawler.warcwriter import write_archive
 
 DEFAULT_MANIFEST = Path(__file__).resolve().parent / "fixture_site" / "manifest.json"
@@ -26,6 +32,7 @@ class FixturePage:
     location: str | None = None
     retry_once_429: bool = False
     note: str = ""
+    deliberate: str = ""  # why a page that looks wrong is in the site on purpose (the demo tells its users)
     file: str | None = None
     fetched_at: datetime = FIXTURE_NOW
 
@@ -66,20 +73,44 @@ def load_manifest(path: str | Path = DEFAULT_MANIFEST) -> dict[str, FixturePage]
             location=entry.get("location"),
             retry_once_429=bool(entry.get("retry_once_429", False)),
             note=entry.get("note", ""),
+            deliberate=entry.get("deliberate", ""),
             file=entry.get("file"),
             fetched_at=fetched_at,
         )
     return pages
 
 
-def pack_fixture_site(manifest_path: str | Path, out_path: str | Path) -> list[int]:
+class PackedSite(NamedTuple):
+    """The archive a fixture site was packed into, and the offset of each record in manifest order."""
+
+    path: Path
+    offsets: list[int]
+
+
+def pack_fixture_site(manifest_path: str | Path, out_path: str | Path) -> PackedSite:
     """Write every manifest page as one WARC response record, dated the page's fetched_at.
 
+    The bytes depend on the manifest and the file name only (crawler.warcwriter.write_archive). An existing
+    archive is never rewritten, since stored articles point into it: the same bytes leave it untouched,
+    other bytes (the manifest changed) go to ``<name>-<first 12 hex of their SHA-256>.warc.gz`` beside it.
     The 429 of a retry-once page is skipped.
 
     Returns:
-        The offset of each record, in manifest order.
+        Where the archive is (``out_path`` or its content-named sibling), and its record offsets.
     """
     pages = load_manifest(manifest_path)
     entries = [(p.url, p.status, p.response_headers(), p.body, p.fetched_at) for p in pages.values()]
-    return write_archive(out_path, entries)
+    out = Path(out_path)
+    with tempfile.TemporaryDirectory(dir=out.parent, prefix=".packing-") as scratch:
+        packed = Path(scratch) / out.name
+        offsets = write_archive(packed, entries)
+        if out.exists() and not filecmp.cmp(packed, out, shallow=False):
+            digest = hashlib.sha256(packed.read_bytes()).hexdigest()[:12]
+            stem, dot, suffix = out.name.partition(".")
+            out = out.with_name(f"{stem}-{digest}{dot}{suffix}")
+            packed = Path(scratch) / out.name
+            offsets = write_archive(packed, entries)
+        if not out.exists():  # else it holds these very bytes: its name says so
+            os.replace(packed, out)
+            os.replace(cdxj_path(packed), cdxj_path(out))  # after the archive: an index never predates it
+    return PackedSite(out, offsets)

@@ -9,51 +9,23 @@ from __future__ import annotations
 
 import logging
 import os
-import re
 import signal
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from crawler.profiles import PROFILES
+from crawler.spiders.arguments import parse_duration as parse_duration  # kznews harvest --every
+from crawler.spiders.arguments import resolve_since
 
 logger = logging.getLogger(__name__)
 
-DURATION_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 DEFAULT_LOG_LEVEL = "WARNING"  # a terminal or a cron mail gets the problems only; -s LOG_LEVEL=INFO for all
 PROGRESS_EXTENSION = "crawler.extensions.progress.ProgressExtension"
 PROGRESS_ORDER = 510  # next to RunSummaryExtension (500); order does not matter between them
 SUMMARY_EXTENSION = "crawler.extensions.summary.RunSummaryExtension"
 ENGINE_POLL_S = 0.1  # how often a signal kept during start-up checks whether Scrapy can take it
-
-
-def parse_duration(text: str) -> timedelta:
-    """``90s``, ``30m``, ``2h``, ``1d`` or a sum such as ``1h30m``; ValueError for anything else or zero."""
-    cleaned = text.strip().lower()
-    parts = re.findall(r"(\d+(?:\.\d+)?)([smhd])", cleaned)
-    if not parts or "".join(n + u for n, u in parts) != cleaned:
-        raise ValueError(f"not a duration: {text!r} (use e.g. 90s, 30m, 2h, 1d, 1h30m)")
-    seconds = sum(float(n) * DURATION_UNITS[u] for n, u in parts)
-    if seconds <= 0:
-        raise ValueError(f"duration must be positive: {text!r}")
-    return timedelta(seconds=seconds)
-
-
-def resolve_since(value: str | None, now: datetime, tz: str) -> str | None:
-    """The spider's ``since`` day: a YYYY-MM-DD as given, or the local day a duration (``2d``) before now."""
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(value).isoformat()
-    except ValueError:
-        pass
-    try:
-        delta = parse_duration(value)
-    except ValueError:
-        raise ValueError(f"--since: expected YYYY-MM-DD or a duration such as 2d, got {value!r}") from None
-    return (now - delta).astimezone(ZoneInfo(tz)).date().isoformat()
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,7 +21,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from crawler.spiders.discovery import Candidate
-from crawler.store import CrawlStore
+from crawler.store import CrawlStore, StoreUnavailable
 from pipelines import runstats
 from pipelines.blockpage import BLOCK_TEXT_MAX_WORDS, is_block_text
 
@@ -139,7 +139,7 @@ class IncrementalFilter:
             return  # nothing was stored: nothing to record, and no database is created for it
         try:
             await self.store.write(self._write_state, spider.profile.name, reason == "finished")
-        except SQLAlchemyError as exc:
+        except (SQLAlchemyError, StoreUnavailable) as exc:  # the run's summary says the database is unusable
             logger.error("could not record the harvest state of %s: %s", spider.name, exc)
 
     def _write_state(self, session: Session, site: str, succeeded: bool) -> None:

@@ -1,11 +1,11 @@
-"""`kznews report`: per-site harvest health over the last N days, one ALERT line per drift (exit status 1)."""
+"""`kznews report`: per-site harvest health over the newest days with data, one ALERT line per drift."""
 
 from __future__ import annotations
 
 import statistics
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta, timezone
 
 from sqlalchemy import Engine, make_url
 from sqlalchemy.orm import Session
@@ -38,7 +38,7 @@ EXIT_OK, EXIT_ALERT = 0, 1
 
 @dataclass(frozen=True, slots=True)
 class Window:
-    """The report window (whole days before today, at the report's UTC offset) and the baseline before it."""
+    """The report window (whole days, at the report's UTC offset) and the baseline before it."""
 
     days: tuple[date, ...]
     since: datetime
@@ -52,20 +52,56 @@ def report_window(
     days: int = 1,
     baseline_days: int = BASELINE_DAYS,
     offset_minutes: int = REPORT_UTC_OFFSET_MINUTES,
+    last_day: date | None = None,
 ) -> Window:
-    """The ``days`` whole days before ``now``'s day (today is incomplete) and ``baseline_days`` before."""
+    """The ``days`` whole days ending on ``last_day`` and ``baseline_days`` before them.
+
+    ``last_day`` defaults to the day before ``now``'s day (today is incomplete).
+    """
     if days < 1 or baseline_days < 1:
         raise ValueError(f"days and baseline_days must be >= 1, not {days} and {baseline_days}")
-    today = now.astimezone(timezone(timedelta(minutes=offset_minutes))).date()
-    until = datetime.combine(today, time(), timezone(timedelta(minutes=offset_minutes)))
+    zone = timezone(timedelta(minutes=offset_minutes))
+    last = last_day or now.astimezone(zone).date() - timedelta(days=1)
+    until = datetime.combine(last + timedelta(days=1), time(), zone)
     since = until - timedelta(days=days)
     return Window(
-        days=tuple(today - timedelta(days=k) for k in range(days, 0, -1)),
+        days=tuple(last - timedelta(days=k) for k in range(days - 1, -1, -1)),
         since=since,
         until=until,
         baseline_since=since - timedelta(days=baseline_days),
         offset_minutes=offset_minutes,
     )
+
+
+def choose_window(
+    session: Session,
+    now: datetime,
+    days: int = 1,
+    baseline_days: int = BASELINE_DAYS,
+    sites: Sequence[str] | None = None,
+) -> tuple[Window, list[str]]:
+    """The window to report on, with a note when it is not the usual ``days`` whole days before today.
+
+    A database with nothing on record (no article first seen, no run started) in the usual window or its
+    baseline is reported on the days ending on its newest data instead: today so far for one filled today
+    (``kznews demo``), its last day for one whose harvest ended long ago. A database with recent data keeps
+    the usual window, so a harvest that stops storing still shows as "0 articles" the next morning.
+    """
+    usual = report_window(now, days, baseline_days)
+    recent = health.newest_activity(session, before=usual.until, sites=sites)
+    if recent is not None and recent >= usual.baseline_since:
+        return usual, []
+    newest = health.newest_activity(session, before=now, sites=sites)
+    if newest is None:
+        return usual, [f"nothing on record before {_utc(now)}: no article stored, no crawl run"]
+    zone = timezone(timedelta(minutes=usual.offset_minutes))
+    window = report_window(now, days, baseline_days, last_day=newest.astimezone(zone).date())
+    quiet = f"from {usual.baseline_since.date()} to {usual.days[-1]}"
+    return window, [f"no article stored and no crawl run {quiet}: the window moved to the newest data"]
+
+
+def _utc(when: datetime) -> str:
+    return f"{when.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
 
 
 def scan_junk(texts: Iterable[str], rules: SiteRules = DEFAULT_RULES) -> tuple[Share, str | None]:
@@ -124,6 +160,7 @@ def collect(
         sites=names,
     )
     successes = health.last_successes(session, before=now, sites=names)
+    ended = health.last_run_ends(session, before=now, sites=names)
     result = []
     for site in names:
         mine = [d for d in article_days if d.site == site]
@@ -147,6 +184,7 @@ def collect(
                 junk_example=example,
                 last_success=successes.get(site),
                 fit=profile_fit(session, site, window),
+                crawled=site in ended,
             )
         )
     return result
@@ -168,6 +206,7 @@ class Report:
     sites: list[SiteHealth]
     alerts: list[Alert]
     now: datetime
+    notes: Sequence[str] = ()  # plain statements about the data: a moved window, sites without articles
 
     @property
     def exit_status(self) -> int:
@@ -176,17 +215,19 @@ class Report:
 
     @property
     def text(self) -> str:
-        """Header, alert lines, the per-site table, a closing verdict."""
+        """Header, alert lines, the per-site table, notes, a closing verdict."""
         w = self.window
         baseline_end = w.days[0] - timedelta(days=1)
         sign = "+" if w.offset_minutes >= 0 else "-"
         zone = f"UTC{sign}{abs(w.offset_minutes) // 60:02d}:{abs(w.offset_minutes) % 60:02d}"
+        so_far = " (today so far)" if w.until > self.now else ""
         lines = [
-            f"kznews report {w.days[0]}{f' – {w.days[-1]}' if len(w.days) > 1 else ''} ({zone}); "
+            f"kznews report {w.days[0]}{f' – {w.days[-1]}' if len(w.days) > 1 else ''}{so_far} ({zone}); "
             f"baseline {w.baseline_since.date()} – {baseline_end}; figures: window (usual)"
         ]
         lines += [str(alert) for alert in self.alerts]
         lines += format_table(self.sites, self.now)
+        lines += [f"note: {note}" for note in self.notes]
         verdict = f"{len(self.alerts)} alert(s)" if self.alerts else "OK: no drift"
         lines.append(f"{verdict} in {len(self.sites)} site(s)")
         return "\n".join(lines)
@@ -200,11 +241,17 @@ def build_report(
     sites: Sequence[str] | None = None,
     baseline_days: int = BASELINE_DAYS,
 ) -> Report:
-    """Collect the figures and run the drift rules for the ``days`` whole days before ``now``."""
-    window = report_window(now, days, baseline_days)
+    """Collect the figures and run the drift rules for the window :func:`choose_window` picks at ``now``."""
+    window, notes = choose_window(session, now, days, baseline_days, sites)
     healths = collect(session, window, now, sites)
     alerts = [alert for h in healths for alert in check_site(h, now)]
-    return Report(window, healths, alerts, now)
+    newest = health.newest_first_seen(session, before=now, sites=[h.site for h in healths])
+    for h in healths:
+        if not h.window_articles():
+            seen = newest.get(h.site)
+            last = f"the newest was first seen {_utc(seen)}" if seen else "none stored yet"
+            notes.append(f"{h.site}: no articles first seen in the window; {last}")
+    return Report(window, healths, alerts, now, notes)
 
 
 def _number(value: float | None) -> str:

@@ -21,7 +21,7 @@ from itertools import repeat
 from typing import TYPE_CHECKING
 
 from crawler import profiles
-from crawler.archive import ArchiveIndex, load_pages
+from crawler.archive import ArchiveIndex, MissingRecords, load_pages
 from pipelines.article import Article, RawPage, Rejection
 from pipelines.options import DEFAULT_OPTIONS, CleanOptions, SiteRules
 
@@ -50,11 +50,21 @@ class ReprocessStats:
     updated: int = 0  # text or title changed: the old one is kept in article_versions
     metadata_refreshed: int = 0  # same text, other EXTRACTOR_VERSION: metadata rewritten, no version
     unchanged: int = 0
-    missing: Counter[str] = field(default_factory=Counter)  # no usable archive record, by reason
+    missing_records: MissingRecords = field(default_factory=MissingRecords)  # by reason and WARC file
     rejected: Counter[str] = field(default_factory=Counter)  # current rules reject it; left as stored
     superseded: int = 0  # re-crawled or deleted between reading and writing: the newer row stands
     metadata_stale: int = 0  # unchanged text whose metadata now differs, not written (same version)
     rekeyed: int = 0  # the page now gives another canonical URL; stored under the old key all the same
+
+    @property
+    def missing(self) -> Counter[str]:
+        """Articles without a usable archive record, by reason."""
+        return self.missing_records.by_reason()
+
+    def failed(self) -> bool:
+        """A record that should be there could not be read, or no record at all could be."""
+        unread = self.missing_records.lost() > 0
+        return unread or (self.examined > 0 and self.missing.total() == self.examined)
 
     def add(self, counts: RecleanCounts) -> None:
         """Add the counts of one stored batch."""
@@ -69,6 +79,7 @@ class ReprocessStats:
             f"metadata refreshed  {self.metadata_refreshed} (same text, new extractor version)",
             f"unchanged           {self.unchanged}",
             f"missing record      {self.missing.total()}{_breakdown(self.missing)}",
+            *self.missing_records.lines(),
             f"now rejected        {self.rejected.total()}{_breakdown(self.rejected)} (left as stored)",
             f"superseded          {self.superseded} (re-crawled while reprocessing)",
         ]
@@ -106,7 +117,7 @@ def reprocess(
 
     Args:
         engine: database at schema head.
-        archive: where the WARC files named by ``articles.warc_file`` are.
+        archive: where the WARC files named by ``articles.warc_file`` are (the stored paths, directories).
         sites: only these sites (profile names); empty means all.
         since: only articles whose stored page was fetched at or after this aware datetime.
         rules_for: ``(site, url) -> SiteRules``; the profiles' rules unless a test or experiment says else.
@@ -136,7 +147,7 @@ def reprocess(
                 break
             last_id = pointers[-1].id
             stats.examined += len(pointers)
-            pages = load_pages(pointers, archive, stats.missing)
+            pages = load_pages(pointers, archive, stats.missing_records)
             cleaned = _clean(pages, rules_for, options, pool)
             kept = []
             for pointer, result in zip((p for p, _ in pages), cleaned, strict=True):

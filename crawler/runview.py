@@ -13,9 +13,13 @@ from pipelines import runstats
 
 
 def format_summary(name: str, stats: Mapping[str, Any]) -> str:
-    """A plain-text table of one run's counters: stored per edition, dropped per reason, blocked."""
+    """A plain-text table of one run's counters: stored per edition, dropped per reason, blocked, unanswered
+    tries per host. A failed run's first line says what failed and what to do."""
     counters = runstats.run_counters(stats)
-    lines = [f"kznews run summary: {name} ({stats.get(runstats.FINISH_REASON, 'unknown')})"]
+    if failure := runstats.run_failure(stats):
+        lines = [f"kznews run FAILED: {name}: {failure.why}: {failure.fix}"]
+    else:
+        lines = [f"kznews run summary: {name} ({stats.get(runstats.FINISH_REASON, 'unknown')})"]
     lines.append(f"  pages fetched      {counters.pages}")
     lines.append(f"  article pages      {counters.article_pages}")
     lines.append(f"  already stored     {counters.known} (not fetched again)")
@@ -30,6 +34,7 @@ def format_summary(name: str, stats: Mapping[str, Any]) -> str:
         lines.append(
             f"  BLOCKED: the site answered {counters.blocked} request(s) with an anti-bot challenge page"
         )
+    lines += [f"  no answer: {line}" for line in runstats.connection_failures(stats)]
     return "\n".join(lines)
 
 
@@ -48,11 +53,13 @@ TABLE_COLUMNS = (
 
 def format_table(results: Sequence[tuple[str, str, str | None, Mapping[str, Any]]]) -> str:
     """The harvest table: one row per site (counters as in crawl_runs), then drops by reason and failures.
+    When a run failed, the first line says which, why and what to do.
 
     Args:
         results: (site, status, why it failed or None, the crawl's Scrapy stats) per site.
     """
     rows, notes = [TABLE_COLUMNS], []
+    failed: dict[tuple[str, str], list[str]] = {}  # (cause, fix) -> sites
     for site, status, why, stats in results:
         counters = runstats.run_counters(stats)
         numbers = [counters.stored, counters.updated, counters.unchanged, sum(counters.dropped.values())]
@@ -61,8 +68,13 @@ def format_table(results: Sequence[tuple[str, str, str | None, Mapping[str, Any]
         if counters.dropped:
             drops = ", ".join(f"{reason} {n}" for reason, n in sorted(counters.dropped.items()))
             notes.append(f"  {site} dropped: {drops}")
+        notes += [f"  {site} no answer: {line}" for line in runstats.connection_failures(stats)]
         if why:
             notes.append(f"  {site} failed: {why}")
+        if status == "failed":
+            failure = runstats.run_failure(stats)
+            cause = (why or "").split(" (")[0] or "failed"
+            failed.setdefault((cause, failure.fix if failure else "see the log"), []).append(site)
     widths = [max(len(row[i]) for row in rows) for i in range(len(TABLE_COLUMNS))]
     lines = [
         "  ".join(
@@ -71,7 +83,12 @@ def format_table(results: Sequence[tuple[str, str, str | None, Mapping[str, Any]
         )
         for row in rows
     ]
-    return "\n".join(["kznews harvest summary", *lines, *notes])
+    title = "kznews harvest summary"
+    if failed:
+        title = "kznews harvest FAILED: " + "; ".join(
+            f"{', '.join(sites)}: {c}: {fix}" for (c, fix), sites in failed.items()
+        )
+    return "\n".join([title, *lines, *notes])
 
 
 def progress_totals(all_stats: Collection[Mapping[str, Any]]) -> tuple[int, int, int, int]:

@@ -45,6 +45,9 @@ RETRY_TIMES = 3
 # Scrapy 2.19's RetryMiddleware ignores Retry-After; ours waits for it (or backs off exponentially).
 KZNEWS_RETRY_BACKOFF_BASE = 2.0  # seconds before the first retry without Retry-After; doubles each time
 KZNEWS_RETRY_BACKOFF_MAX = 120.0  # cap on any wait, Retry-After included: a crawl never stalls for hours
+# A site that answers nothing (refused, DNS, TLS, timeout) to this many tries in a row, retries included, is
+# given up for this run (finish reason site_unreachable, a failed run); a response resets the count. 0: never.
+KZNEWS_GIVE_UP_AFTER = 6
 
 # --- Components -----------------------------------------------------------------------------------------
 DOWNLOADER_MIDDLEWARES = {
@@ -53,6 +56,8 @@ DOWNLOADER_MIDDLEWARES = {
     # Before robots.txt (100): a redirect off the site is refused unfetched, its host not even asked.
     "crawler.middlewares.onsite.SiteHostsMiddleware": 50,
     "crawler.middlewares.retry.RetryAfterMiddleware": 550,  # the built-in's slot
+    # Next to the downloader: counts every try without an answer, retries included (KZNEWS_GIVE_UP_AFTER).
+    "crawler.middlewares.unreachable.UnreachableSiteMiddleware": 900,
     # Records raw responses (KZNEWS_ARCHIVE) or replays them (KZNEWS_REPLAY); sees real URLs only.
     "crawler.middlewares.warc.WarcArchiveMiddleware": 950,
 }

@@ -133,7 +133,7 @@ def store_batch(
     for article in batch:
         by_edition.setdefault(article.edition or "unknown", []).append(article)
     results = {
-        edition: upsert_articles(session, group, fetched_at=fetched_at)
+        edition: upsert_articles(session, group, fetched_at=fetched_at, stored_at=fetched_at)
         for edition, group in by_edition.items()
     }
     total = sum(results.values(), UpsertStats())

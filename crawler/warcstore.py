@@ -8,21 +8,25 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from io import BytesIO
 from pathlib import Path
-from typing import IO, TYPE_CHECKING
-from urllib.parse import urldefrag
+from typing import IO
 
-from w3lib.url import safe_url_string
 from warcio.archiveiterator import ArchiveIterator
 from warcio.bufferedreaders import BufferedReader, ChunkedDataReader
 from warcio.exceptions import ArchiveLoadFailed
 from warcio.recordloader import ArcWarcRecordLoader
 from warcio.statusandheaders import StatusAndHeadersParser, StatusAndHeadersParserException
-from warcio.timeutils import iso_date_to_datetime
+from warcio.timeutils import iso_date_to_datetime, iso_date_to_timestamp
 
-from crawler.warcindex import IndexEntry, load_index, read_member, write_index
-
-if TYPE_CHECKING:
-    pass
+from crawler.warcindex import (
+    CdxjRecord,
+    IndexEntry,
+    load_cdxj,
+    load_legacy_index,
+    mime_of,
+    read_member,
+    url_key,
+    write_cdxj,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -56,11 +60,6 @@ class ArchivedResponse:
         """Return the first value of header ``name`` (case-insensitive), or ``default``."""
         wanted = name.lower()
         return next((value for key, value in self.headers if key.lower() == wanted), default)
-
-
-def url_key(url: str) -> str:
-    """Return the replay index key of ``url``: Scrapy-safe escaping, no fragment (never sent on the wire)."""
-    return safe_url_string(urldefrag(url)[0])
 
 
 def warc_files(path: str | Path) -> list[Path]:
@@ -113,8 +112,9 @@ class WarcReplayStore:
     """Answer URLs from WARC files: an index of (file, offset) per URL, bodies read lazily by seeking.
 
     Only responses to GET are indexed; when a URL was archived several times the latest WARC-Date
-    wins (ties: the later record in file-name order). Each file's index comes from its sidecar
-    (crawler.warcindex) when that matches the file, else from a scan, saved as a sidecar when possible.
+    wins (to the second, as CDXJ keeps it; ties: the later record in file-name then record order). Each
+    file's index comes from its CDXJ index (crawler.warcindex) when that is not older than the file, else
+    from its legacy JSON Lines index when that matches the file, else from a scan, saved as CDXJ.
     """
 
     def __init__(self, path: str | Path):
@@ -124,11 +124,17 @@ class WarcReplayStore:
 
     def open(self) -> None:
         """Load or build every file's index and merge them into the URL index."""
-        best: dict[str, tuple[datetime, int, int]] = {}
+        best: dict[str, tuple[str, int, int]] = {}
         for file_no, file in enumerate(self.files):
             for entry in self._file_index(file):
-                if entry.key not in best or entry.date >= best[entry.key][0]:
-                    best[entry.key] = (entry.date, file_no, entry.offset)
+                seen = best.get(entry.key)
+                # a CDXJ index is in key order: of two captures in one second, the later record wins
+                if (
+                    seen is None
+                    or entry.timestamp > seen[0]
+                    or (entry.timestamp, file_no, entry.offset) > seen
+                ):
+                    best[entry.key] = (entry.timestamp, file_no, entry.offset)
         self.index = {key: (file_no, offset) for key, (_, file_no, offset) in best.items()}
         logger.info("Indexed %d archived URLs from %d WARC file(s)", len(self.index), len(self.files))
 
@@ -153,17 +159,20 @@ class WarcReplayStore:
         return archived or read_record(self.files[file_no], offset, decode_content=False)
 
     def _file_index(self, file: Path) -> list[IndexEntry]:
-        entries = load_index(file)
+        entries = load_cdxj(file)
         if entries is None:
-            entries, complete = self._scan(file)
+            entries = load_legacy_index(file)
+        if entries is None:
+            records, complete = self._scan(file)
             if complete:  # a damaged file is scanned (and warned about) again on every replay
-                write_index(file, entries)
+                write_cdxj(file, records)
+            entries = [record.entry() for record in records]
         return entries
 
     @staticmethod
-    def _scan(file: Path) -> tuple[list[IndexEntry], bool]:
-        """Index the responses to GET of ``file`` in record order; False when damage stopped the scan."""
-        responses: dict[str, IndexEntry] = {}
+    def _scan(file: Path) -> tuple[list[CdxjRecord], bool]:
+        """Read the responses to GET of ``file`` in record order; False when damage stopped the scan."""
+        responses: dict[str, CdxjRecord] = {}
         not_get: set[str] = set()
         complete = True
         with open(file, "rb") as fh:
@@ -172,11 +181,17 @@ class WarcReplayStore:
                 for record in records:
                     headers = record.rec_headers
                     if record.rec_type == "response" and record.http_headers is not None:
-                        responses[headers.get_header("WARC-Record-ID")] = index_entry(
-                            headers.get_header("WARC-Target-URI"),
-                            records.get_record_offset(),  # reads to the record's end; the body is not kept
-                            headers.get_header("WARC-Date"),
-                            int(record.http_headers.get_statuscode()),
+                        offset = (
+                            records.get_record_offset()
+                        )  # reads to the record's end; the body is not kept
+                        responses[headers.get_header("WARC-Record-ID")] = CdxjRecord(
+                            url=headers.get_header("WARC-Target-URI"),
+                            timestamp=iso_date_to_timestamp(headers.get_header("WARC-Date")),
+                            mime=mime_of(record.http_headers.get_header("Content-Type")),
+                            status=int(record.http_headers.get_statuscode()),
+                            digest=headers.get_header("WARC-Payload-Digest"),
+                            length=records.get_record_length(),
+                            offset=offset,
                         )
                     elif record.rec_type == "request" and record.http_headers is not None:
                         if record.http_headers.protocol.upper() != "GET":
@@ -189,11 +204,6 @@ class WarcReplayStore:
 
 _WARC_PARSER = StatusAndHeadersParser(ArcWarcRecordLoader.WARC_TYPES)
 _HTTP_PARSER = StatusAndHeadersParser(ArcWarcRecordLoader.HTTP_TYPES, verify=False)
-
-
-def index_entry(url: str, offset: int, warc_date: str, status: int) -> IndexEntry:
-    """The replay index entry of one response record."""
-    return IndexEntry(url_key(url), offset, iso_date_to_datetime(warc_date, tz_aware=True), int(status))
 
 
 def _parse_response(record: bytes, file: str, offset: int) -> ArchivedResponse | None:

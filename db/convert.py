@@ -67,13 +67,16 @@ def offset_minutes(value: datetime | None) -> int | None:
     return int(offset.total_seconds() // 60)
 
 
-def article_values(article: Article, *, site_id: int, seen_at: datetime) -> dict[str, Any]:
+def article_values(
+    article: Article, *, site_id: int, seen_at: datetime, stored_at: datetime | None = None
+) -> dict[str, Any]:
     """Column values for one article (without ``id`` and ``version``), NUL bytes stripped.
 
     Args:
         article: the cleaned article.
         site_id: id of the article's site row.
         seen_at: when it was seen; used where the article carries no ``fetched_at``.
+        stored_at: when kznews stores it, the ``first_seen_at`` of a new row (default: its fetch time).
     """
     if not article.url:
         raise ValueError(f"article without url cannot be stored: canonical_url={article.canonical_url!r}")
@@ -103,7 +106,7 @@ def article_values(article: Article, *, site_id: int, seen_at: datetime) -> dict
         "word_count": len(text.split()),
         "damaged_chars": article.damaged_chars,
         "content_hash": content_hash(title, text),
-        "first_seen_at": fetched_at,
+        "first_seen_at": stored_at or fetched_at,
         "last_seen_at": fetched_at,
         "fetched_at": fetched_at,
         "warc_file": _opt(article.warc_file),

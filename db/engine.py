@@ -10,6 +10,8 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from db.urls import DEFAULT_SQLITE_DIRECTORY
+
 log = logging.getLogger(__name__)
 
 # A crawler writing while an export reads: wait this long for SQLite's write lock before failing.
@@ -50,7 +52,8 @@ def make_engine(url: str | URL, **kwargs: Any) -> Engine:
 
     SQLite gets WAL journaling, enforced foreign keys, a busy timeout and real transactions (the sqlite3
     driver's legacy mode would autocommit DDL, so a failed migration would leave a half-built schema);
-    the directory of a SQLite file is created if missing. Extra ``kwargs`` go to ``create_engine``.
+    the default database's directory ``data/`` is created if missing, no other (a typo must not build a
+    tree: db.urls.check_database_url refuses it first). Extra ``kwargs`` go to ``create_engine``.
     """
     parsed = normalize_url(url)
     if parsed.get_backend_name() == "sqlite":
@@ -84,9 +87,9 @@ def _ensure_sqlite_directory(url: URL) -> None:
     if path is None or url.database.startswith("file:"):
         return
     parent = path.parent
-    if not parent.exists():
+    if parent == DEFAULT_SQLITE_DIRECTORY and not parent.exists():
         log.info("creating database directory %s", parent)
-        parent.mkdir(parents=True, exist_ok=True)
+        parent.mkdir(exist_ok=True)
 
 
 def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:

@@ -217,12 +217,54 @@ def last_successes(
         before: only runs finished before this time (a report replayed for a past day).
         sites: only these site names (default all).
     """
+    return _last_ended(session, ("finished",), before, sites)
+
+
+def last_run_ends(
+    session: Session, *, before: datetime | None = None, sites: Sequence[str] | None = None
+) -> dict[str, datetime]:
+    """Per site, when its latest run ended, finished or failed (sites whose runs all still run are absent).
+
+    Args:
+        before: only runs ended before this time.
+        sites: only these site names (default all).
+    """
+    return _last_ended(session, ("finished", "failed"), before, sites)
+
+
+def _last_ended(
+    session: Session, statuses: Sequence[str], before: datetime | None, sites: Sequence[str] | None
+) -> dict[str, datetime]:
     query = select(Site.name, func.max(CrawlRun.finished_at)).join(Site, Site.id == CrawlRun.site_id)
-    query = query.where(CrawlRun.status == "finished").group_by(Site.name)
+    query = query.where(CrawlRun.status.in_(list(statuses))).group_by(Site.name)
     if before is not None:
         query = query.where(CrawlRun.finished_at < before)
     query = _only_sites(query, sites)
     return {name: finished for name, finished in session.execute(query) if finished is not None}
+
+
+def newest_first_seen(
+    session: Session, *, before: datetime, sites: Sequence[str] | None = None
+) -> dict[str, datetime]:
+    """Per site, when its newest article first seen before ``before`` was (sites without one are absent)."""
+    a = ArticleRecord
+    query = select(Site.name, func.max(a.first_seen_at)).join(Site, Site.id == a.site_id)
+    query = _only_sites(query.where(a.first_seen_at < before).group_by(Site.name), sites)
+    return {name: seen for name, seen in session.execute(query) if seen is not None}
+
+
+def newest_activity(
+    session: Session, *, before: datetime, sites: Sequence[str] | None = None
+) -> datetime | None:
+    """The newest article first seen or crawl run started before ``before`` (None: nothing on record)."""
+    runs = _only_sites(
+        select(func.max(CrawlRun.started_at))
+        .join(Site, Site.id == CrawlRun.site_id)
+        .where(CrawlRun.started_at < before),
+        sites,
+    )
+    found = [session.scalar(runs), *newest_first_seen(session, before=before, sites=sites).values()]
+    return max((when for when in found if when is not None), default=None)
 
 
 def iter_texts(

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import functools
+import hashlib
 import logging
+import shutil
 import tempfile
 import threading
+from collections.abc import Iterator
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
@@ -27,8 +30,9 @@ log = logging.getLogger(__name__)
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 # Where a zipped install (scrapyd runs the project from an egg) gets its migration scripts unpacked:
-# Alembic reads revision files from a real directory only.
-UNPACKED_MIGRATIONS_DIR = Path(tempfile.gettempdir()) / "kznews-migrations"
+# Alembic reads revision files from a real directory only. One directory per content (a hash of the scripts):
+# one shared directory kept the revisions of every version ever unpacked, and two heads stopped Alembic.
+UNPACKED_MIGRATIONS_ROOT = Path(tempfile.gettempdir())
 # Date-prefixed revision files sort in the order they were written (mealie's and Prefect's alembic.ini).
 FILE_TEMPLATE = "%%(year)d_%%(month).2d_%%(day).2d_%%(hour).2d%%(minute).2d_%%(rev)s_%%(slug)s"
 # Two crawlers starting at once on an empty database must not both create the tables.
@@ -50,18 +54,29 @@ def _migrations_on_disk() -> Path:
     """The migrations directory; copied out of the archive first when the package is zipped (an egg)."""
     if MIGRATIONS_DIR.is_dir():
         return MIGRATIONS_DIR
-    _copy_tree(resources.files("db") / "migrations", UNPACKED_MIGRATIONS_DIR)
-    return UNPACKED_MIGRATIONS_DIR
+    scripts = dict(_scripts(resources.files("db") / "migrations"))
+    digest = hashlib.sha1(b"".join(name.encode() + b"\0" + data for name, data in sorted(scripts.items())))
+    target = UNPACKED_MIGRATIONS_ROOT / f"kznews-migrations-{digest.hexdigest()[:16]}"
+    if not target.is_dir():
+        staging = Path(tempfile.mkdtemp(prefix="kznews-migrations-", dir=UNPACKED_MIGRATIONS_ROOT))
+        for name, data in scripts.items():
+            (staging / name).parent.mkdir(parents=True, exist_ok=True)
+            (staging / name).write_bytes(data)
+        try:
+            staging.rename(target)  # atomic: a concurrent unpacker of the same content wins, same bytes
+        except OSError:
+            shutil.rmtree(staging, ignore_errors=True)
+    return target
 
 
-def _copy_tree(source: Traversable, target: Path) -> None:
-    target.mkdir(parents=True, exist_ok=True)
+def _scripts(source: Traversable, prefix: str = "") -> Iterator[tuple[str, bytes]]:
+    """(relative path, bytes) of every migration script and template under ``source``."""
     for entry in source.iterdir():
         if entry.is_dir():
             if entry.name != "__pycache__":
-                _copy_tree(entry, target / entry.name)
+                yield from _scripts(entry, f"{prefix}{entry.name}/")
         elif entry.name.endswith((".py", ".mako")):
-            (target / entry.name).write_bytes(entry.read_bytes())
+            yield f"{prefix}{entry.name}", entry.read_bytes()
 
 
 def context_options(connection: Connection) -> dict[str, Any]:

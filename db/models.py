@@ -127,7 +127,7 @@ class ArticleRecord(Base):
     content_hash: Mapped[str] = mapped_column(String(64))
     # Number of this text; older texts live in article_versions with smaller numbers.
     version: Mapped[int]
-    first_seen_at: Mapped[datetime]
+    first_seen_at: Mapped[datetime]  # when kznews first stored it; the page's fetch time is fetched_at
     last_seen_at: Mapped[datetime]
     fetched_at: Mapped[datetime]
     warc_file: Mapped[str | None]

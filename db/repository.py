@@ -84,7 +84,11 @@ def _dialect_insert(session: Session) -> Callable[..., Any]:
 
 
 def upsert_articles(
-    session: Session, articles: Sequence[Article], *, fetched_at: datetime | None = None
+    session: Session,
+    articles: Sequence[Article],
+    *,
+    fetched_at: datetime | None = None,
+    stored_at: datetime | None = None,
 ) -> UpsertStats:
     """Store cleaned articles; storing the same article again never creates a second row.
 
@@ -98,6 +102,9 @@ def upsert_articles(
         articles: cleaned articles; each needs ``url`` and ``site``.
         fetched_at: when the batch was fetched, for articles without their own ``fetched_at``; also the
             ``updated_at`` / ``replaced_at`` stamp (default: now, UTC).
+        stored_at: when kznews stores the batch, the ``first_seen_at`` of the rows it inserts (a crawl
+            passes its clock, so a replayed old archive is first seen now). Default: each article's fetch
+            time, for history loaded after the fact (generated test data, benchmarks).
 
     Returns:
         Counts of inserted, updated and unchanged articles (they sum to ``len(articles)``).
@@ -107,7 +114,9 @@ def upsert_articles(
     now = fetched_at or datetime.now(UTC)
     insert_fn = _dialect_insert(session)
     site_ids = _site_ids(session, insert_fn, {_site_name(a) for a in articles}, now)
-    rows = [article_values(a, site_id=site_ids[_site_name(a)], seen_at=now) for a in articles]
+    rows = [
+        article_values(a, site_id=site_ids[_site_name(a)], seen_at=now, stored_at=stored_at) for a in articles
+    ]
     stats = UpsertStats()
     # The k-th occurrence of every URL goes in round k, so a statement never touches one row twice.
     rounds: list[list[dict[str, Any]]] = []

@@ -14,6 +14,9 @@ from pipelines.options import DEFAULT_RULES, SiteRules
 
 HTML_SUFFIXES = (".html", ".htm", ".html.gz", ".htm.gz")
 TEXT_SUFFIXES = (".txt", ".txt.gz")
+BINARY_SNIFF_BYTES = 8000  # git's rule for binary files: a NUL byte among the first 8000
+# Pages whose text has NUL bytes by design (UTF-32 LE starts like UTF-16 LE).
+UTF16_32_BOMS = (b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")
 
 
 class UnreadableInput(Exception):
@@ -34,21 +37,28 @@ def read_input(path: str) -> PageInput:
     input and sniffs HTML by a leading "<".
 
     Raises:
-        UnreadableInput: the file is missing or unreadable, or of an unknown kind.
+        UnreadableInput: the file is missing, unreadable, a directory, of an unknown kind, or binary data
+            under an HTML name.
     """
     name = path.lower()
     try:
         if path == "-":
             data = sys.stdin.buffer.read()
             return PageInput(path, data, data.lstrip()[:1] == b"<")
+        if Path(path).is_dir():
+            raise UnreadableInput(f"{path}: is a directory (give its page files, e.g. {path}/*.html)")
         if not name.endswith(HTML_SUFFIXES + TEXT_SUFFIXES):
             raise UnreadableInput(f"{path}: unknown file kind (expected .txt, .html, .htm, .html.gz or -)")
         raw = Path(path).read_bytes()
-        return PageInput(
-            path, gzip.decompress(raw) if name.endswith(".gz") else raw, name.endswith(HTML_SUFFIXES)
-        )
+        data = gzip.decompress(raw) if name.endswith(".gz") else raw
     except (OSError, EOFError, gzip.BadGzipFile) as exc:
         raise UnreadableInput(f"{path}: {getattr(exc, 'strerror', None) or exc}") from exc
+    is_html = name.endswith(HTML_SUFFIXES)
+    if is_html and not data.startswith(UTF16_32_BOMS) and b"\x00" in data[:BINARY_SNIFF_BYTES]:
+        raise UnreadableInput(
+            f"{path}: binary data, not an HTML page (NUL bytes; is it an image or an archive?)"
+        )
+    return PageInput(path, data, is_html)
 
 
 def own_url(page: PageInput) -> str | None:

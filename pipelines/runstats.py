@@ -49,6 +49,8 @@ REFETCH_BLOCK_PAGE = "kznews/refetch/block_page"  # stored URLs whose text is a 
 LOOKUP_ERRORS = "kznews/incremental/lookup_errors"
 RETRY_WAITED_SECONDS = "kznews/retry/waited_seconds"
 HOSTMAP_MIRRORED = "kznews/hostmap/mirrored"
+CONNECTION_FAILED = "kznews/connection_failed"  # tries that got no answer, by host and reason
+GAVE_UP_AFTER = "kznews/gave_up_after"  # tries in a row without an answer when the site was given up
 WARC_REPLAY_HIT = "warc/replay_hit"
 WARC_REPLAY_MISS = "warc/replay_miss"
 WARC_RECORD = "warc/record"
@@ -58,6 +60,11 @@ FAILED_REASON = "failed_reason"
 """Not a counter: why a run counts as failed, added to the stats stored with it."""
 STALE_RUN_REASON = "found running at next start"
 """``failed_reason`` of a run whose process died without closing it (killed, power loss, OOM)."""
+# Finish reasons of kznews's own spider closes.
+SITE_UNREACHABLE = "site_unreachable"  # KZNEWS_GIVE_UP_AFTER tries in a row got no answer
+DATABASE_UNAVAILABLE = "database unavailable"  # "database unavailable: <error>": the store could not open
+WORKER_POOL_BROKEN = "worker_pool_broken"  # the extraction workers cannot start
+NETWORK_FIX = "check the network (DNS, proxy, firewall) / KZNEWS_HOST_MAP"
 
 
 def dropped(reason: str) -> str:
@@ -108,6 +115,11 @@ def layout_fallback(site: str) -> str:
 def outside_rules(site: str) -> str:
     """Articles from feed URLs that match none of the profile's article URL patterns."""
     return f"{PREFIX}outside_url_rules/{site}"
+
+
+def connection_failed(url: str, reason: str) -> str:
+    """A download try that got no answer from the URL's host (``dns_error``, ``connection_refused``, ...)."""
+    return f"{CONNECTION_FAILED}/{urlsplit(url).hostname or '?'}/{reason}"
 
 
 def offsite(url: str) -> str:
@@ -175,21 +187,72 @@ def run_counters(stats: Mapping[str, Any]) -> RunCounters:
     )
 
 
-def run_outcome(stats: Mapping[str, Any]) -> tuple[str, str | None]:
-    """How a run ended, from its Scrapy stats: ("finished", None) or ("failed", why).
+@dataclass(frozen=True, slots=True)
+class RunFailure:
+    """Why a run failed (``why``: its crawl_runs ``failed_reason``) and what the operator can do about it."""
 
-    Failed: any ``finish_reason`` but "finished" (shutdown, cancelled, closespider_*); a batch that could not
-    be written; or no response at all while requests failed (site down, DNS gone).
+    why: str
+    fix: str
+
+
+def run_failure(stats: Mapping[str, Any]) -> RunFailure | None:
+    """Why a run failed, from its Scrapy stats; None when it did not.
+
+    Failed: the database could not be used; the extraction workers could not start; the site was given up
+    (no answer to KZNEWS_GIVE_UP_AFTER tries in a row); any other ``finish_reason`` but "finished"
+    (shutdown, closespider_*); a batch that could not be written; no response at all while requests failed
+    (site down, DNS gone); challenge pages and nothing else (blocked throughout: nothing stored or known).
     """
-    finish_reason = stats.get(FINISH_REASON)
+    finish_reason = str(stats.get(FINISH_REASON) or "missing")
+    no_answer = (
+        "; ".join(connection_failures(stats)) or f"{int(stats.get(DOWNLOAD_ERRORS, 0))} download errors"
+    )
+    if finish_reason.startswith(DATABASE_UNAVAILABLE):
+        error = (finish_reason.partition(":")[2].strip().splitlines() or ["no detail"])[0][:200]
+        return RunFailure(
+            f"database unusable ({error})", "check KZNEWS_DATABASE_URL and that its server is up"
+        )
+    if finish_reason == WORKER_POOL_BROKEN:
+        fix = "see the log for the workers' error; -s KZNEWS_EXTRACT_WORKERS=0 cleans without them"
+        return RunFailure(f"extraction workers broken ({int(stats.get(WORKER_CRASHES, 0))} crashes)", fix)
+    if finish_reason == SITE_UNREACHABLE:
+        tries = int(stats.get(GAVE_UP_AFTER, 0))
+        return RunFailure(
+            f"no response from the site ({no_answer}): given up after {tries} tries in a row", NETWORK_FIX
+        )
     if finish_reason != "finished":
-        return "failed", f"finish_reason {finish_reason or 'missing'}"
+        fix = "run it again to finish" if finish_reason == "shutdown" else "see the log for why it stopped"
+        return RunFailure(f"finish_reason {finish_reason}", fix)
     if storage_errors := int(stats.get(STORAGE_ERRORS, 0)):
-        return "failed", f"{storage_errors} batch(es) could not be stored"
-    download_errors = int(stats.get(DOWNLOAD_ERRORS, 0))
-    if download_errors and not int(stats.get(RESPONSES, 0)):
-        return "failed", f"no response from the site ({download_errors} download errors)"
-    return "finished", None
+        return RunFailure(
+            f"{storage_errors} batch(es) could not be stored", "see the log; check the disk space"
+        )
+    if int(stats.get(DOWNLOAD_ERRORS, 0)) and not int(stats.get(RESPONSES, 0)):
+        return RunFailure(f"no response from the site ({no_answer})", NETWORK_FIX)
+    # Blocked throughout: challenges, no other article page, no article cleaned, stored or known already.
+    kept = sum(int(stats.get(key, 0)) for key in (CLEANED, STORED, UPDATED, UNCHANGED, SKIPPED_KNOWN))
+    blocked = int(stats.get(BLOCKED, 0))
+    if blocked and not kept and int(stats.get(ARTICLE_PAGES, 0)) <= blocked:
+        hosts = ", ".join(f"{host} {n}" for host, n in blocked_by_host(stats).most_common())
+        fix = "the site blocks the crawler: slow down (DOWNLOAD_DELAY), set KZNEWS_CONTACT, or ask the site"
+        return RunFailure(f"blocked: {blocked} challenge page(s) ({hosts}) and nothing stored", fix)
+    return None
+
+
+def run_outcome(stats: Mapping[str, Any]) -> tuple[str, str | None]:
+    """How a run ended, from its Scrapy stats: ("finished", None) or ("failed", why): :func:`run_failure`."""
+    failure = run_failure(stats)
+    return ("failed", failure.why) if failure else ("finished", None)
+
+
+def connection_failures(stats: Mapping[str, Any]) -> list[str]:
+    """Tries without an answer, one line per host, most first: ``www.inform.kz: connection refused x 12``."""
+    by_host: dict[str, Counter[str]] = {}
+    for key, count in _by_suffix(stats, f"{CONNECTION_FAILED}/").items():
+        host, _, reason = key.partition("/")
+        by_host.setdefault(host, Counter())[reason.replace("_", " ")] += count
+    hosts = sorted(by_host, key=lambda host: (-by_host[host].total(), host))  # the most refused first
+    return [f"{h}: {', '.join(f'{r} x {n}' for r, n in by_host[h].most_common())}" for h in hosts]
 
 
 class _Stats(Protocol):

@@ -14,8 +14,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("out", help="the .warc.gz to write")
     parser.add_argument("--manifest", default=str(DEFAULT_MANIFEST), help="fixture manifest.json")
     args = parser.parse_args(argv)
-    offsets = pack_fixture_site(args.manifest, args.out)
-    print(f"{args.out}: {len(offsets)} records")
+    packed = pack_fixture_site(args.manifest, args.out)
+    print(f"{packed.path}: {len(packed.offsets)} records")
     return 0
 
 

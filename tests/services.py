@@ -9,6 +9,7 @@ import functools
 import getpass
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -29,6 +30,14 @@ def services_required() -> bool:
     return os.environ.get(REQUIRE_SERVICES_ENV) == "1"
 
 
+def shown_url(url: str) -> str:
+    """``url`` with its password masked: what a skip or failure reason may print."""
+    parts = urlsplit(url)
+    if not parts.password:
+        return url
+    return parts._replace(netloc=parts.netloc.replace(f":{parts.password}@", ":***@", 1)).geturl()
+
+
 def _unavailable(reason: str) -> None:
     if services_required():
         pytest.fail(f"{reason} ({REQUIRE_SERVICES_ENV}=1)", pytrace=False)
@@ -47,7 +56,7 @@ def _find_postgres(candidates: tuple[str, ...]) -> tuple[str | None, str]:
                 connection.execute(text("SELECT 1"))
             return url, ""
         except Exception as exc:  # any driver or network error means "not reachable"
-            errors.append(f"{url}: {type(exc).__name__}: {str(exc).strip().splitlines()[0]}")
+            errors.append(f"{shown_url(url)}: {type(exc).__name__}: {str(exc).strip().splitlines()[0]}")
         finally:
             engine.dispose()
     return None, "; ".join(errors)
@@ -58,7 +67,8 @@ def require_postgres_url() -> str:
     override = os.environ.get(POSTGRES_URL_ENV)
     url, error = _find_postgres((override,) if override else POSTGRES_CANDIDATES)
     if url is None:
-        _unavailable(f"PostgreSQL not reachable on 127.0.0.1:5432 database 'test': {error}")
+        hint = f"from {POSTGRES_URL_ENV}" if override else f"the defaults; set {POSTGRES_URL_ENV} for another"
+        _unavailable(f"PostgreSQL not reachable ({hint}): {error}")
     return url  # type: ignore[return-value]
 
 
@@ -78,7 +88,10 @@ def require_redis_url() -> str:
     url = os.environ.get(REDIS_URL_ENV) or REDIS_DEFAULT_URL
     error = _find_redis(url)
     if error:
-        _unavailable(f"Redis not reachable at {url}: {error}")
+        hint = (
+            f"from {REDIS_URL_ENV}" if os.environ.get(REDIS_URL_ENV) else f"set {REDIS_URL_ENV} for another"
+        )
+        _unavailable(f"Redis not reachable at {shown_url(url)} ({hint}): {error}")
     return url
 
 

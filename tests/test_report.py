@@ -367,3 +367,72 @@ def test_scan_junk_counts_articles_not_lines() -> None:
     texts = ["Story line one.\nПОДЕЛИТЬСЯ\nКурс валют 501.24 course down", "A clean story.", PARAGRAPHS[0]]
     share, example = scan_junk(texts)
     assert (share.hits, share.total, example) == (1, 3, "ПОДЕЛИТЬСЯ")
+
+
+# --- the window follows the data; stale alerts need a run that ended ---------------------------------------
+
+
+@pytest.fixture(params=BACKENDS)
+def fresh(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Session]:
+    """A session on an empty database at schema head."""
+    schema = None
+    if request.param == "sqlite":
+        engine = make_engine(f"sqlite:///{tmp_path}/fresh.sqlite3")
+    else:
+        schema = _create_schema(request.getfixturevalue("pg_admin"))
+        engine = pg_engine(schema)
+    try:
+        ensure_schema(engine)
+        with make_sessionmaker(engine)() as session:
+            yield session
+    finally:
+        engine.dispose()
+        if schema is not None:
+            _drop_schema(request.getfixturevalue("pg_admin"), schema)
+
+
+def test_a_database_filled_today_is_reported_on_today_so_far(fresh: Session) -> None:
+    store_day(fresh, "kazinform", REPORT_DAY)  # its first harvest: runs at 05:00 and 17:00
+    report = build_report(fresh, now=datetime.combine(REPORT_DAY, time(18), ALMATY))
+    assert report.alerts == [] and report.exit_status == 0
+    lines = report.text.splitlines()
+    assert lines[0].startswith("kznews report 2026-11-21 (today so far) (UTC+05:00)")
+    assert lines[2].split()[:2] == ["kazinform", f"{day_volume('kazinform', REPORT_DAY)}"]
+    assert lines[3] == (
+        "note: no article stored and no crawl run from 2026-10-23 to 2026-11-20: "
+        "the window moved to the newest data"
+    )
+
+
+def test_a_database_whose_harvest_ended_long_ago_is_reported_on_its_last_day(fresh: Session) -> None:
+    store_day(fresh, "kazinform", FIRST_DAY)
+    report = build_report(fresh, now=NOW)
+    assert report.window.days == (FIRST_DAY,)
+    assert report.sites[0].window_articles() == day_volume("kazinform", FIRST_DAY)
+    # The harvest did stop: that is the one alert.
+    assert [str(a) for a in report.alerts] == [
+        "ALERT kazinform: last successful run 29 days ago (2026-10-23 12:20 UTC)"
+    ]
+
+
+def test_a_busy_database_keeps_yesterday_and_says_when_the_newest_article_was(db: Session) -> None:
+    report = build_report(db, now=NOW)  # nothing stored on the report day
+    assert report.window.days == (REPORT_DAY,)
+    assert {a.rule for a in report.alerts} == {"articles_per_day", "last_success"}  # no run that day either
+    assert (
+        "note: kazinform: no articles first seen in the window; the newest was first seen 2026-11-20 12:"
+        in (report.text)
+    )
+
+
+def test_no_successful_run_alerts_only_once_a_run_has_failed(fresh: Session) -> None:
+    started = datetime.combine(REPORT_DAY, time(5), ALMATY)
+    before = build_report(fresh, now=started)  # a report dated before the first run: nothing on record
+    assert before.alerts == [] and "note: nothing on record before 2026-11-21 00:00 UTC" in before.text
+    run_id = start_run(fresh, "kazinform", "kazinform", started_at=started)
+    later = started + timedelta(hours=1)
+    assert build_report(fresh, now=later).alerts == []  # the first run is still running
+    finish_run(fresh, run_id, "failed", {}, {}, finished_at=started + timedelta(minutes=5))
+    assert [str(a) for a in build_report(fresh, now=later).alerts] == [
+        "ALERT kazinform: no successful run on record"
+    ]

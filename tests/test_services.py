@@ -42,3 +42,30 @@ def test_reachable_redis_answers():
     import redis
 
     assert redis.Redis.from_url(services.require_redis_url()).ping()
+
+
+@pytest.mark.parametrize(
+    ("env", "url", "shown", "require"),
+    [
+        (
+            services.POSTGRES_URL_ENV,
+            "postgresql+psycopg://ci:secret@127.0.0.1:1/elsewhere",
+            "postgresql+psycopg://ci:***@127.0.0.1:1/elsewhere",
+            services.require_postgres_url,
+        ),
+        (
+            services.REDIS_URL_ENV,
+            "redis://:secret@127.0.0.1:1/3",
+            "redis://:***@127.0.0.1:1/3",
+            services.require_redis_url,
+        ),
+    ],
+)
+def test_the_skip_reason_names_the_url_actually_tried(monkeypatch, env, url, shown, require):
+    monkeypatch.setenv(env, url)
+    monkeypatch.delenv(services.REQUIRE_SERVICES_ENV, raising=False)
+    with pytest.raises(pytest.skip.Exception) as skipped:
+        require()
+    reason = str(skipped.value)
+    assert shown in reason and f"from {env}" in reason
+    assert "secret" not in reason and "5432" not in reason and "6379" not in reason

@@ -7,7 +7,7 @@ import os
 import sys
 from datetime import date
 
-from crawler.cli.options import add_database_url, database_url
+from crawler.cli.options import BadInput, add_database_url, check_sites, database_url
 
 FORMATS = ("jsonl", "csv", "parquet")
 """db.exportformats.FORMATS, spelled out here so that ``kznews export --help`` imports no database code."""
@@ -43,20 +43,24 @@ def run(args: argparse.Namespace) -> int:
     """Run ``kznews export``; the articles go to ``args.output``, a summary to stderr.
 
     Returns:
-        0 on success, 2 when the export cannot run as asked (the reason is printed).
+        0 on success.
+
+    Raises:
+        BadInput, db.urls.DatabaseUrlError: the export cannot run as asked (exit 2).
     """
     from db.export import export_database
     from db.exportformats import ExportError, infer_format
 
+    check_sites(args.site)
+    if args.since and args.until and args.since > args.until:
+        raise BadInput(f"--since {args.since} is after --until {args.until}")
+    url = database_url(args)
     fmt = args.format or infer_format(args.output)
     filters = {"sites": args.site, "langs": args.lang, "since": args.since, "until": args.until}
     try:
-        if args.since and args.until and args.since > args.until:
-            raise ExportError(f"--since {args.since} is after --until {args.until}")
-        total = export_database(database_url(args), args.output, fmt, **filters)
+        total = export_database(url, args.output, fmt, **filters)
     except ExportError as exc:
-        print(f"kznews export: error: {exc}", file=sys.stderr)
-        return 2
+        raise BadInput(str(exc)) from None
     except BrokenPipeError:
         # The reader (e.g. `| head`) went away: stop quietly, as the Python docs on SIGPIPE advise.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

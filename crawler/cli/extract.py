@@ -6,13 +6,17 @@ import argparse
 import json
 import sys
 
-from crawler.cli.options import aware_datetime
+from crawler.cli.options import aware_datetime, check_sites, page_url
+
+EXIT_UNREADABLE = 2  # some input could not be read: bad input, though the readable ones still printed
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Options of ``kznews extract``."""
     parser.add_argument("paths", nargs="+", metavar="PATH", help=".txt, .html, .htm, .html.gz, or - (stdin)")
-    parser.add_argument("--url", help="the page's URL (site rules, canonical URL, date of last resort)")
+    parser.add_argument(
+        "--url", type=page_url, help="the page's URL (site rules, canonical URL, date of last resort)"
+    )
     parser.add_argument(
         "--site",
         help="site profile name; default: from --url, else from the page's own canonical link or og:url",
@@ -25,19 +29,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Print one JSON line per input (an article, or a not-an-article verdict); unreadable inputs go to
-    stderr and make the exit status 1."""
+    """Print one JSON line per input (an article, or a not-an-article verdict); each unreadable input is
+    one error line on stderr, the others still print, and the exit status is then 2."""
     from datetime import UTC, datetime
 
     from crawler.profiles import rules_for
     from pipelines.article import Rejection
     from pipelines.files import UnreadableInput, extract_input, own_url, read_input
 
-    try:
-        given = rules_for(args.site, args.url)
-    except KeyError as exc:
-        print(f"kznews extract: error: {exc.args[0]}", file=sys.stderr)
-        return 2
+    if args.site is not None:
+        check_sites([args.site])
+    given = rules_for(args.site, args.url)
     now = args.now or datetime.now(UTC)  # the core keeps now explicit: a page cannot be dated later
     status = 0
     for path in args.paths:
@@ -48,8 +50,8 @@ def run(args: argparse.Namespace) -> int:
                 rules = rules_for(None, url)  # the page's own canonical link names its site
             result = extract_input(page, url=url, site=args.site or rules.name, now=now, rules=rules)
         except UnreadableInput as exc:
-            print(f"kznews extract: error: {exc}", file=sys.stderr)
-            status = 1
+            print(f"kznews extract: error: {exc}", file=sys.stderr, flush=True)
+            status = EXIT_UNREADABLE
             continue
         if isinstance(result, Rejection):
             record = {

@@ -5,28 +5,25 @@ from __future__ import annotations
 import argparse
 import sys
 
-from crawler.cli.options import add_database_url, aware_datetime, database_url
+from crawler.cli.options import add_database_url, aware_datetime, database_url, positive_number
 
 BASELINE_DAYS = 28  # crawler.report.BASELINE_DAYS, repeated here so that --help imports nothing heavy
 EXIT_ERROR = 2
 
 
-def _positive(value: str) -> int:
-    if not value.isdigit() or int(value) < 1:
-        raise argparse.ArgumentTypeError(f"not a whole number of days >= 1: {value!r}")
-    return int(value)
-
-
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Options of ``kznews report``."""
     parser.add_argument(
-        "--days", type=_positive, default=1, help="whole days to report on (default 1: yesterday)"
+        "--days",
+        type=positive_number,
+        default=1,
+        help="whole days to report on (default 1: yesterday; the newest day with data when none is recent)",
     )
     parser.add_argument("--site", action="append", help="only this site (repeatable; default all)")
     add_database_url(parser)
     parser.add_argument(
         "--baseline-days",
-        type=_positive,
+        type=positive_number,
         default=BASELINE_DAYS,
         help=f"history compared with (default {BASELINE_DAYS})",
     )

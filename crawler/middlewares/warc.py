@@ -12,15 +12,16 @@ Settings:
     KZNEWS_REPLAY: a .warc.gz file or a directory of them; no request reaches the network.
     KZNEWS_WARC_ENABLED: False turns the middleware off whatever else is set.
 
-Provenance: ``request.meta["kznews_warc"] = {"file": <basename>, "offset": <int>, "fetched_at": <ISO>}``
-points at the response record written (record) or read (replay); the spider copies it into RawPage.
+Provenance: ``request.meta["kznews_warc"] = {"file": <path>, "offset": <int>, "fetched_at": <ISO>}``
+points at the response record written (record) or read (replay); the spider copies it into RawPage. The
+path is the WARC file as this crawl opened it (under KZNEWS_ARCHIVE or KZNEWS_REPLAY as given, relative or
+absolute), so ``kznews reprocess`` finds the record from the stored pointer alone.
 """
 
 from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from scrapy import signals
@@ -120,7 +121,7 @@ class WarcArchiveMiddleware:
             logger.debug("Not in the archive, answering 404: %s", request)
             return Response(request.url, status=404, request=request, flags=[REPLAY_FLAG])
         self.stats.inc_value(runstats.WARC_REPLAY_HIT)
-        request.meta[META_KEY] = _provenance(Path(archived.file).name, archived.offset, archived.fetched_at)
+        request.meta[META_KEY] = _provenance(archived.file, archived.offset, archived.fetched_at)
         return _to_scrapy_response(archived, request)
 
     def process_response(self, request: Request, response: Response) -> Response:

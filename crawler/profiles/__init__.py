@@ -64,6 +64,21 @@ def rules_for(site: str | None = None, url: str | None = None) -> SiteRules:
     return profile.rules if profile else DEFAULT_RULES
 
 
+class UnknownSiteError(ValueError):
+    """Site names with no profile; the message lists the known ones."""
+
+
+def check_site_names(names: Iterable[str]) -> None:
+    """The one known-site check of every command that takes site names.
+
+    Raises:
+        UnknownSiteError: a name in ``names`` has no profile.
+    """
+    unknown = sorted(set(names) - set(PROFILES))
+    if unknown:
+        raise UnknownSiteError(f"unknown site(s) {', '.join(unknown)}; known sites: {', '.join(PROFILES)}")
+
+
 _SOURCE_NAMES = ((Sitemap, "sitemap"), (Rss, "RSS"), (Listing, "listing"))
 
 

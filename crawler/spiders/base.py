@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterator, Mapping
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 from zoneinfo import ZoneInfo
@@ -14,7 +14,7 @@ from scrapy.http import Request, Response
 
 from crawler.incremental import IncrementalFilter
 from crawler.profiles.schema import Listing, Rss, Sitemap, SiteProfile, Source
-from crawler.spiders.arguments import parse_day, parse_editions, parse_flag, parse_now, parse_positive
+from crawler.spiders.arguments import SpiderArguments, parse_arguments, parse_positive
 from crawler.spiders.discovery import (
     Candidate,
     in_window,
@@ -45,8 +45,9 @@ one stale page may just be the list shifting under us while we read it."""
 class NewsSpider(ListingMixin, FailureMixin, scrapy.Spider):
     """Crawl one site profile: discover article URLs, fetch them, yield RawPage (never a challenge page).
 
-    Arguments (``-a``): ``lang=ru,kk`` editions (default all), ``since=YYYY-MM-DD`` / ``until=YYYY-MM-DD``
-    local-day window on source dates (sitemap lastmod, RSS pubDate, listing card dates; undated URLs pass),
+    Arguments (``-a``, parsed by crawler.spiders.arguments): ``lang=ru,kk`` editions (default all),
+    ``since=YYYY-MM-DD`` or a duration back from now (``since=2d``) / ``until=YYYY-MM-DD`` local-day window
+    on source dates (sitemap lastmod, RSS pubDate, listing card dates; undated URLs pass),
     ``max_pages=N`` listing pages per listing, ``now=ISO`` the instant relative card dates resolve against,
     ``refresh=1`` fetch article URLs already stored too (default: only new ones, see crawler.incremental).
 
@@ -71,14 +72,13 @@ class NewsSpider(ListingMixin, FailureMixin, scrapy.Spider):
         **kwargs: Any,
     ):
         super().__init__(*args, **kwargs)
-        self.editions = parse_editions(lang, self.profile.name, tuple(self.profile.editions))
-        self.since = parse_day(since, "since")
-        self.until = parse_day(until, "until")
-        if self.since and self.until and self.since > self.until:
-            raise ValueError(f"since {self.since} is after until {self.until}")
-        self.max_pages = parse_positive(max_pages, "max_pages")
-        self.now = parse_now(now)
-        self.refresh = parse_flag(refresh, "refresh")
+        given = {"lang": lang, "since": since, "until": until, "max_pages": max_pages, "now": now}
+        parsed = self.parse_arguments({**given, "refresh": refresh})
+        self.editions = parsed.editions
+        self.since, self.until = parsed.since, parsed.until
+        self.max_pages = parsed.max_pages
+        self.now = parsed.now
+        self.refresh = parsed.refresh
         self.tz = ZoneInfo(self.profile.rules.tz)
         self.incremental: IncrementalFilter | None = None  # set by from_crawler
         self.stale_limit = STOP_AFTER_STALE_PAGES
@@ -86,6 +86,13 @@ class NewsSpider(ListingMixin, FailureMixin, scrapy.Spider):
         self._seen: set[str] = set()
         self._seen_pages: set[str] = set()
         self._deciding = asyncio.Lock()
+
+    @classmethod
+    def parse_arguments(cls, given: Mapping[str, Any]) -> SpiderArguments:
+        """This site's ``-a`` arguments parsed: ValueError (one line naming the argument) for a bad one; the
+        crawl command calls it before the crawl starts."""
+        profile = cls.profile
+        return parse_arguments(given, profile.name, tuple(profile.editions), profile.rules.tz)
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> NewsSpider:

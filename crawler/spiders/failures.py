@@ -25,6 +25,8 @@ from pipelines import runstats
 from pipelines.article import header_map
 from pipelines.blockpage import detect_block_page
 
+GIVEN_UP_MESSAGE = "site given up for this run: no answer"
+"""IgnoreRequest message of a request refused once the site was given up (middlewares/unreachable.py)."""
 QUEUED_CALLBACKS = frozenset(
     {"parse_sitemap", "parse_rss", "parse_listing", "parse_article", "request_failed"}
 )
@@ -45,6 +47,8 @@ CONNECTION_REASONS = (
         "connection_lost",  # a reset, a close before or during the response
     ),
 )
+NO_ANSWER_REASONS = frozenset({"dns_error", "connection_refused", "timeout", "connection_lost", "tls_error"})
+"""Download failures where the site answered nothing at all (crawler/middlewares/unreachable.py)."""
 
 
 def failure_reason(failure: Failure) -> str:
@@ -64,7 +68,14 @@ def failure_reason(failure: Failure) -> str:
             return "robots_forbidden"
         if message.startswith(OFFSITE_MESSAGE):
             return "offsite"  # SiteHostsMiddleware: a redirect off the site, refused unfetched
+        if message.startswith(GIVEN_UP_MESSAGE):
+            return "site_given_up"  # UnreachableSiteMiddleware: refused once the site was given up
         return "ignored"
+    return exception_reason(error)
+
+
+def exception_reason(error: BaseException) -> str:
+    """Why a download raised ``error``: a reason of ``CONNECTION_REASONS``, ``tls_error``, else its class."""
     for classes, reason in CONNECTION_REASONS:
         if isinstance(error, classes):
             return reason

@@ -82,14 +82,14 @@ def test_now_resolves_relative_dates(capsys, tmp_path):
     assert record["date_source"] == "text_date_line"
 
 
-def test_unreadable_file_is_named_on_stderr_others_still_print_and_status_is_1(capsys, tmp_path):
+def test_unreadable_file_is_named_on_stderr_others_still_print_and_status_is_2(capsys, tmp_path):
     missing = tmp_path / "missing.html"
     broken = tmp_path / "broken.html.gz"
     broken.write_bytes(b"not gzip at all")
     odd = tmp_path / "notes.pdf"
     shutil.copy(SEED_002, odd)
     status, records, err = run(capsys, str(missing), str(SEED_002), str(broken), str(odd))
-    assert status == 1
+    assert status == 2
     assert len(records) == 1 and records[0]["source"] == str(SEED_002)
     for name in (missing, broken, odd):
         assert str(name) in err

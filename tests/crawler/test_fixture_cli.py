@@ -87,9 +87,9 @@ class TestRerun:
     def test_a_page_that_is_no_fixture_article_page_is_one_error_line(self, goldens, capsys, target, reason):
         status, out, err = rerun(capsys, goldens, target)
         assert (status, out) == (2, "")
-        assert err.startswith("kznews fixture: ") and reason in err and err.count("\n") == 1
+        assert err.startswith("kznews fixture: error: ") and reason in err and err.count("\n") == 1
 
     def test_without_a_goldens_directory_it_says_so_in_one_line(self, tmp_path, capsys):
         status, out, err = rerun(capsys, tmp_path / "missing", "--all")
         assert (status, out) == (2, "")
-        assert err.startswith("kznews fixture: no goldens directory") and err.count("\n") == 1
+        assert err.startswith("kznews fixture: error: no goldens directory") and err.count("\n") == 1

@@ -1,4 +1,5 @@
 import json
+import re
 from datetime import datetime
 
 import pytest
@@ -70,4 +71,32 @@ def test_pack_writes_one_response_record_per_url(tmp_path, capsys):
     assert dates == [page.fetched_at for page in pages.values()]
     redirect = next(r for r in records if r.http_headers.get_statuscode() == "301")
     assert redirect.http_headers.get_header("Location").endswith("-3f9b12")
-    assert len(pack_fixture_site(DEFAULT_MANIFEST, tmp_path / "again.warc.gz")) == len(pages)
+    assert len(pack_fixture_site(DEFAULT_MANIFEST, tmp_path / "again.warc.gz").offsets) == len(pages)
+
+
+def test_packing_never_rewrites_an_archive(tmp_path):
+    """Stored articles point into the archive: the same manifest leaves it as it is (same bytes, same
+    file), another manifest goes to a content-named file beside it."""
+    manifests = {}
+    for name, status in (("one", 404), ("other", 410)):
+        manifests[name] = tmp_path / f"{name}.json"
+        manifests[name].write_text(json.dumps({"https://www.inform.kz/gone": {"status": status}}))
+    out = tmp_path / "warc" / "site.warc.gz"
+    out.parent.mkdir()
+
+    first = pack_fixture_site(manifests["one"], out)
+    kept = (out.read_bytes(), out.stat().st_ino, out.stat().st_mtime_ns)
+    again = pack_fixture_site(manifests["one"], out)
+    other = pack_fixture_site(manifests["other"], out)
+    other_again = pack_fixture_site(manifests["other"], out)
+
+    assert first.path == again.path == out and first.offsets == again.offsets
+    assert (out.read_bytes(), out.stat().st_ino, out.stat().st_mtime_ns) == kept
+    assert re.fullmatch(r"site-[0-9a-f]{12}\.warc\.gz", other.path.name) and other.path.parent == out.parent
+    assert other_again == other
+    with open(other.path, "rb") as fh:
+        (record,) = [r for r in ArchiveIterator(fh) if r.rec_type == "response"]
+        assert record.http_headers.get_statuscode() == "410"
+    assert sorted(p.name for p in out.parent.iterdir()) == sorted(
+        [out.name, f"{out.name}.cdxj", other.path.name, f"{other.path.name}.cdxj"]
+    )

@@ -16,9 +16,9 @@ import psutil
 import pytest
 from sqlalchemy import make_url
 
+from crawler.cli import main
 from crawler.cli.harvest import add_arguments as add_harvest_arguments
 from crawler.cli.harvest import cycle_arguments as _child_arguments
-from crawler.cli.harvest import run as run_harvest
 from crawler.extensions.progress import ProgressBoard
 from crawler.fixturesite import DEFAULT_MANIFEST, pack_fixture_site
 from crawler.harvest import _live_runs, parse_duration, plan_jobs, resolve_since
@@ -98,7 +98,7 @@ def test_plan_defaults_to_every_profile_and_filters_editions_per_site():
     ],
 )
 def test_bad_usage_is_status_2_with_a_message(argv, message, capsys):
-    assert run_harvest(parse(*argv)) == 2
+    assert main(["harvest", *argv]) == 2
     assert message in capsys.readouterr().err
 
 

@@ -13,6 +13,7 @@ import pytest
 
 from crawler import profiles
 from crawler.archive import ArchiveIndex
+from crawler.cli import main as kznews
 from crawler.cli.options import day_or_datetime as since_datetime
 from crawler.cli.reprocess import add_arguments as add_reprocess_arguments
 from crawler.cli.reprocess import run as run_reprocess
@@ -112,10 +113,12 @@ def pick_paragraphs(stored: dict[int, dict], count: int) -> list[str]:
     raise AssertionError(f"fewer than {count} articles with 4+ paragraphs in the fixture crawl")
 
 
-def test_the_crawl_stored_articles_pointing_at_archived_records(db):
+def test_the_crawl_stored_articles_pointing_at_archived_records(db, crawled):
     stored = rows(db, "SELECT warc_file, warc_offset, fetched_at FROM articles")
     assert len(stored) >= 5
-    assert {file for file, _, _ in stored} == {"fixture-site.warc.gz"}
+    assert {file for file, _, _ in stored} == {
+        str(crawled[1] / "fixture-site.warc.gz")
+    }  # as the crawl opened it
     assert all(offset > 0 for _, offset, _ in stored)
 
 
@@ -170,7 +173,7 @@ def test_versions_record_when_and_from_which_record(db, crawled):
     assert (warc_file, warc_offset) == current[1:]  # same archived page, cleaned twice
 
 
-def test_missing_or_damaged_records_are_counted_not_fatal(db, crawled, caplog):
+def test_missing_or_damaged_records_are_counted_not_fatal(db, crawled, capsys):
     before = articles(db)
     gone, damaged, other, *rest = before
     execute(db, "UPDATE articles SET warc_file = 'gone.warc.gz' WHERE id = ?", gone)
@@ -184,7 +187,19 @@ def test_missing_or_damaged_records_are_counted_not_fatal(db, crawled, caplog):
     stats = run_stats(db, crawled[1])
     assert stats.missing == {"no_file": 1, "unreadable": 1, "other_url": 1}
     assert (stats.examined, stats.unchanged) == (len(before), len(before) - 3)
-    assert before[gone]["url"] in caplog.text and "gone.warc.gz" in caplog.text
+    assert stats.failed()
+    warc = str(crawled[1] / "fixture-site.warc.gz")
+    assert stats.missing_records.lines() == [
+        f"  1 no_file: gone.warc.gz: not found (looked at {crawled[1]}); pass --archive DIR",
+        f"  1 other_url: {warc}: the stored offset of {warc} holds another URL",
+        f"  1 unreadable: {warc}: no response record at the stored offset of {warc}",
+    ]
+    assert run(db, crawled[1]) == 1  # the command: the same lines, no warcio repr or bytes on stderr
+    out, err = capsys.readouterr()
+    assert (
+        "1 no_file: gone.warc.gz" in out and "ArchiveLoadFailed" not in out + err and "\\x" not in out + err
+    )
+    assert err == "kznews reprocess: 3 stored record(s) could not be read (see 'missing record' above)\n"
     after = articles(db)
     for article_id in (gone, damaged, other):
         assert after[article_id]["text"] == before[article_id]["text"]
@@ -276,10 +291,48 @@ def test_worker_processes_give_the_same_result(db, crawled):
 
 
 def test_command_line_errors(db, crawled, tmp_path, capsys):
-    assert run(db, crawled[1], "--site", "nosuchsite") == 2
-    assert "unknown site" in capsys.readouterr().err
-    assert run(db, tmp_path / "missing") == 2
-    assert "does not exist" in capsys.readouterr().err
+    """One line naming the input and the fix, exit 2, no traceback."""
+    url = f"sqlite:///{db}"
+    assert kznews(["reprocess", "--database-url", url, "--site", "nosuchsite"]) == 2
+    assert "nosuchsite" in capsys.readouterr().err
+    assert kznews(["reprocess", "--database-url", url, "--archive", str(tmp_path / "missing")]) == 2
+    (line,) = capsys.readouterr().err.splitlines()
+    assert line.startswith("kznews reprocess: error: archive directory") and "does not exist" in line
+    with pytest.raises(SystemExit) as exited:
+        kznews(["reprocess", "--database-url", url, "--workers", "0"])
+    assert exited.value.code == 2 and "--workers" in capsys.readouterr().err
+
+
+def test_no_arguments_follow_the_stored_paths(db, crawled, tmp_path, monkeypatch, capsys):
+    """The pointers name the file as the crawl opened it: no --archive needed, from any directory."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("KZNEWS_ARCHIVE", raising=False)
+    parser = argparse.ArgumentParser()
+    add_reprocess_arguments(parser)
+    assert run_reprocess(parser.parse_args(["--database-url", f"sqlite:///{db}"])) == 0
+    assert re.search(rf"unchanged\s+{len(articles(db))}\n", capsys.readouterr().out)
+
+
+def test_a_bare_file_name_is_looked_for_in_the_archive_directory(db, crawled, tmp_path, monkeypatch, capsys):
+    """Rows stored before pointers held paths name just the file: found under KZNEWS_ARCHIVE by name."""
+    execute(db, "UPDATE articles SET warc_file = 'fixture-site.warc.gz'")
+    monkeypatch.chdir(tmp_path)
+    parser = argparse.ArgumentParser()
+    add_reprocess_arguments(parser)
+    args = parser.parse_args(["--database-url", f"sqlite:///{db}"])
+    monkeypatch.setenv("KZNEWS_ARCHIVE", str(tmp_path / "nowhere"))
+    assert run_reprocess(args) == 1
+    assert re.search(
+        rf"{len(articles(db))} no_file: fixture-site.warc.gz: not found", capsys.readouterr().out
+    )
+    monkeypatch.setenv("KZNEWS_ARCHIVE", str(crawled[1]))
+    assert run_reprocess(args) == 0
+
+
+def test_nothing_archived_is_a_failed_run(db, crawled, capsys):
+    execute(db, "UPDATE articles SET warc_file = NULL, warc_offset = NULL")
+    assert run(db, crawled[1]) == 1
+    assert "no stored record could be read" in capsys.readouterr().err
 
 
 def test_since_accepts_a_date_in_the_sites_time_zone_or_an_aware_datetime():
@@ -325,13 +378,12 @@ def test_reprocess_of_a_recorded_live_crawl(mockserver, tmp_path, monkeypatch, c
     }
     crawls.crawl("kazinform", f"sqlite:///{database}", settings)
     before = articles(database)
-    files = {file for (file,) in rows(database, "SELECT DISTINCT warc_file FROM articles")}
-    assert files and all(f.startswith("kznews-kazinform-") for f in files)
-    assert {p.name for p in archive.iterdir()} >= files
+    files = {Path(file) for (file,) in rows(database, "SELECT DISTINCT warc_file FROM articles")}
+    assert files and all(f.parent == archive and f.name.startswith("kznews-kazinform-") for f in files)
     target = pick_paragraphs(before, 1)[0]
     affected = {i for i, a in before.items() if target in a["text"].split("\n")}
 
-    monkeypatch.setenv("KZNEWS_ARCHIVE", str(archive))  # no --archive: the crawl's setting is the default
+    monkeypatch.delenv("KZNEWS_ARCHIVE", raising=False)  # no --archive: the stored paths are enough
     parser = argparse.ArgumentParser()
     add_reprocess_arguments(parser)
     args = parser.parse_args(["--database-url", f"sqlite:///{database}"])

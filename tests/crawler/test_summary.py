@@ -6,7 +6,7 @@ from scrapy.exceptions import NotConfigured
 from scrapy.utils.test import get_crawler
 
 from crawler.extensions.summary import RunSummaryExtension
-from crawler.runview import format_summary
+from crawler.runview import format_summary, format_table
 
 STATS = {
     "finish_reason": "finished",
@@ -50,3 +50,33 @@ def test_extension_prints_the_summary_at_spider_close(capsys):
 def test_extension_can_be_switched_off():
     with pytest.raises(NotConfigured):
         RunSummaryExtension.from_crawler(get_crawler(Spider, {"KZNEWS_SUMMARY_ENABLED": False}))
+
+
+def test_a_failed_runs_first_line_says_what_failed_and_what_to_do():
+    stats = {
+        "finish_reason": "site_unreachable",
+        "kznews/gave_up_after": 10,
+        "downloader/exception_count": 12,
+        "kznews/connection_failed/www.inform.kz/connection_refused": 12,
+    }
+    lines = format_summary("kazinform", stats).splitlines()
+    assert lines[0] == (
+        "kznews run FAILED: kazinform: no response from the site (www.inform.kz: connection refused x 12):"
+        " given up after 10 tries in a row: check the network (DNS, proxy, firewall) / KZNEWS_HOST_MAP"
+    )
+    assert lines[-1] == "  no answer: www.inform.kz: connection refused x 12"  # one line per host
+
+
+def test_a_failed_harvests_first_line_names_the_sites_the_cause_and_the_fix():
+    down = {"finish_reason": "finished", "downloader/exception_count": 4}
+    table = format_table(
+        [
+            ("kazinform", "finished", None, {"finish_reason": "finished"}),
+            ("tengrinews", "failed", "no response from the site (4 download errors)", down),
+        ]
+    ).splitlines()
+    assert table[0] == (
+        "kznews harvest FAILED: tengrinews: no response from the site:"
+        " check the network (DNS, proxy, firewall) / KZNEWS_HOST_MAP"
+    )
+    assert table[-1] == "  tengrinews failed: no response from the site (4 download errors)"

@@ -1,16 +1,23 @@
 """Tests for crawler/warcstore.py: writing, rotating, indexing and reading WARC records."""
 
 import gzip
+import hashlib
+import json
+import os
+import random
+import string
 from datetime import UTC, datetime
 from io import BytesIO
+from urllib.parse import urldefrag
 
 import pytest
 from scrapy.http import HtmlResponse, Request
+from w3lib.url import safe_url_string
 from warcio.archiveiterator import ArchiveIterator
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from crawler.warcindex import index_path, load_index
+from crawler.warcindex import SAFE_URL, cdxj_path, load_cdxj, load_legacy_index
 from crawler.warcstore import WarcReplayStore, iter_responses, read_record, url_key
 from crawler.warcwriter import WarcWriterStore, write_archive
 
@@ -128,8 +135,8 @@ class TestWarcWriterStore:
         store.close()
 
         (path,) = store.files
-        assert path.name == name and path.parent == tmp_path / "warc"
-        assert name.startswith("kznews-tengrinews-") and name.endswith("-00000.warc.gz")
+        assert str(path) == name and path.parent == tmp_path / "warc"  # the path: what articles point to
+        assert path.name.startswith("kznews-tengrinews-") and name.endswith("-00000.warc.gz")
         kinds = records_of(path)
         assert [k for k, _, _ in kinds] == ["warcinfo", "response", "request"]
         response_id = kinds[1][2].get_header("WARC-Record-ID")
@@ -205,6 +212,17 @@ class TestWarcReplayStore:
 
         assert store.retrieve(url).body == b"new"
 
+    def test_of_two_captures_in_one_second_the_later_record_wins(self, tmp_path):
+        """CDXJ keeps seconds and sorts a URL's lines by their JSON: record order must decide the tie."""
+        url = "http://fixture.invalid/a"
+        when = datetime(2024, 5, 1, 8, 30, 0, 100, tzinfo=UTC)
+        bodies = [b"capture %d" % n for n in range(6)]
+        write_archive(tmp_path / "a.warc.gz", [(url, 200, {}, body, when) for body in bodies])
+        store = WarcReplayStore(tmp_path)
+        store.open()
+
+        assert store.retrieve(url).body == bodies[-1]
+
     def test_indexes_a_directory_of_files(self, tmp_path):
         (tmp_path / "sub").mkdir()
         for n in range(3):
@@ -272,19 +290,27 @@ class TestWarcReplayStore:
 
 
 class TestReplayIndex:
-    """Sidecar indexes (crawler/warcindex.py): written with each archive, used when they match."""
+    """CDXJ indexes (crawler/warcindex.py): written with each archive, used while not older than it."""
 
-    def test_write_archive_leaves_a_matching_index(self, tmp_path):
+    def test_write_archive_leaves_a_sorted_cdxj_index(self, tmp_path):
         path = tmp_path / "a.warc.gz"
         when = datetime(2024, 5, 1, 8, 30, tzinfo=UTC)
-        offsets = write_archive(
-            path, [(f"http://fixture.invalid/{n}", 200, {}, page(n), when) for n in range(3)]
-        )
+        headers = {"Content-Type": "text/html; charset=utf-8"}
+        urls = ["http://fixture.invalid/b", "http://fixture.invalid/a"]
+        offsets = write_archive(path, [(url, 200, headers, page(n), when) for n, url in enumerate(urls)])
 
-        entries = load_index(path)
-        assert [(e.key, e.offset, e.date, e.status) for e in entries] == [
-            (f"http://fixture.invalid/{n}", offsets[n], when, 200) for n in range(3)
-        ]
+        lines = cdxj_path(path).read_text().splitlines()
+        assert lines == sorted(lines) and len(lines) == 2
+        key, stamp, fields = lines[0].split(" ", 2)
+        assert (key, stamp) == ("invalid,fixture)/a", "20240501083000")
+        fields = json.loads(fields)
+        assert list(fields) == ["url", "mime", "status", "digest", "length", "offset", "filename"]
+        assert fields["url"] == urls[1] and fields["mime"] == "text/html" and fields["status"] == "200"
+        assert (fields["offset"], fields["filename"]) == (str(offsets[1]), "a.warc.gz")
+        assert int(fields["offset"]) + int(fields["length"]) == path.stat().st_size
+        assert sorted((e.key, e.offset, e.timestamp) for e in load_cdxj(path)) == sorted(
+            (url, offsets[n], "20240501083000") for n, url in enumerate(urls)
+        )
 
     def test_writer_store_indexes_each_closed_file_get_only(self, tmp_path):
         store = WarcWriterStore(tmp_path, 10**9, "s")
@@ -294,8 +320,13 @@ class TestReplayIndex:
         store.store(post, HtmlResponse(post.url, body=b"posted", request=post))
         store.close()
 
-        (entry,) = load_index(store.files[0])
-        assert (entry.key, entry.offset, entry.status) == ("http://fixture.invalid/a", offset, 200)
+        (entry,) = load_cdxj(store.files[0])
+        assert (entry.key, entry.offset) == ("http://fixture.invalid/a", offset)
+        (line,) = cdxj_path(store.files[0]).read_text().splitlines()
+        fields = json.loads(line.split(" ", 2)[2])
+        with open(store.files[0], "rb") as fh:  # length: the response record's gzip member, no more
+            fh.seek(offset + int(fields["length"]))
+            assert next(r.rec_type for r in ArchiveIterator(fh)) == "request"
 
     def test_replay_uses_the_index_without_scanning(self, tmp_path, monkeypatch):
         path = tmp_path / "a.warc.gz"
@@ -309,28 +340,70 @@ class TestReplayIndex:
     def test_missing_index_is_built_and_saved(self, tmp_path):
         path = tmp_path / "a.warc.gz"
         write_archive(path, [("http://fixture.invalid/a", 200, {}, page(1))])
-        index_path(path).unlink()
+        written = cdxj_path(path).read_text()
+        cdxj_path(path).unlink()
         WarcReplayStore(path).open()
 
-        assert [e.key for e in load_index(path)] == ["http://fixture.invalid/a"]
+        assert cdxj_path(path).read_text() == written  # the scan writes what the writer wrote
 
-    def test_stale_index_is_ignored_and_rebuilt(self, tmp_path):
+    def test_index_older_than_its_warc_is_ignored_and_rebuilt(self, tmp_path):
         path = tmp_path / "a.warc.gz"
         write_archive(path, [("http://fixture.invalid/a", 200, {}, page(1))])
-        stale = index_path(path).read_text()
+        stale = cdxj_path(path).read_text()
         write_archive(path, [("http://fixture.invalid/b", 200, {}, page(2))])  # same name, new content
-        index_path(path).write_text(stale)
+        cdxj_path(path).write_text(stale)
+        os.utime(cdxj_path(path), (0, 0))
         store = WarcReplayStore(path)
         store.open()
 
         assert store.retrieve("http://fixture.invalid/a") is None
         assert store.retrieve("http://fixture.invalid/b").body == page(2)
-        assert [e.key for e in load_index(path)] == ["http://fixture.invalid/b"]
+        assert [e.key for e in load_cdxj(path)] == ["http://fixture.invalid/b"]
+
+    def test_post_revisit_and_meta_lines_are_not_replayed(self, tmp_path):
+        path = tmp_path / "a.warc.gz"
+        (offset,) = write_archive(path, [("http://fixture.invalid/a", 200, {}, page(1))])
+        (line,) = cdxj_path(path).read_text().splitlines()
+        key, stamp, fields = line.split(" ", 2)
+        post = json.dumps({**json.loads(fields), "method": "POST", "offset": "999"})
+        revisit = json.dumps({**json.loads(fields), "mime": "warc/revisit", "offset": "998"})
+        meta = '!meta 0 {"format": "cdxj-gzip-1.0"}'
+        cdxj_path(path).write_text(
+            "\n".join([meta, line, f"{key} {stamp} {post}", f"{key} {stamp} {revisit}"])
+        )
+
+        assert [(e.key, e.offset) for e in load_cdxj(path)] == [("http://fixture.invalid/a", offset)]
+
+    def test_legacy_json_lines_index_still_serves_replay(self, tmp_path, monkeypatch):
+        """Archives indexed before CDXJ: their .idx.jsonl is read while it matches the file."""
+        path = tmp_path / "a.warc.gz"
+        (offset,) = write_archive(path, [("http://fixture.invalid/a", 200, {}, page(1))])
+        cdxj_path(path).unlink()
+        with open(path, "rb") as fh:
+            fh.seek(max(path.stat().st_size - 65_536, 0))
+            tail = hashlib.sha1(fh.read()).hexdigest()
+        header = {"kznews_replay_index": 1, "size": path.stat().st_size, "tail_sha1": tail}
+        row = {
+            "key": "http://fixture.invalid/a",
+            "offset": offset,
+            "date": "2024-05-01T08:30:00+00:00",
+            "status": 200,
+        }
+        legacy = path.with_name(path.name + ".idx.jsonl")
+        legacy.write_text(json.dumps(header) + "\n" + json.dumps(row) + "\n")
+        monkeypatch.setattr(WarcReplayStore, "_scan", lambda file: pytest.fail("scanned"))
+        store = WarcReplayStore(path)
+        store.open()
+
+        assert store.retrieve("http://fixture.invalid/a").body == page(1)
+        assert [e.timestamp for e in load_legacy_index(path)] == ["20240501083000"]
+        legacy.write_text(json.dumps({**header, "size": 1}) + "\n" + json.dumps(row) + "\n")
+        assert load_legacy_index(path) is None  # another file than the one indexed: scanned instead
 
     def test_read_only_directory_keeps_the_index_in_memory(self, tmp_path, monkeypatch):
         path = tmp_path / "a.warc.gz"
         write_archive(path, [("http://fixture.invalid/a", 200, {}, page(1))])
-        index_path(path).unlink()
+        cdxj_path(path).unlink()
 
         def refuse(*args, **kwargs):
             raise PermissionError("read-only")
@@ -340,18 +413,38 @@ class TestReplayIndex:
         store.open()
 
         assert store.retrieve("http://fixture.invalid/a").body == page(1)
-        assert not index_path(path).exists() and list(tmp_path.iterdir()) == [path]
+        assert not cdxj_path(path).exists() and list(tmp_path.iterdir()) == [path]
 
     def test_damaged_index_is_ignored(self, tmp_path, caplog):
         path = tmp_path / "a.warc.gz"
         write_archive(path, [("http://fixture.invalid/a", 200, {}, page(1))])
-        header = index_path(path).read_text().splitlines()[0]
-        index_path(path).write_text(header + "\n{not json\n")
+        cdxj_path(path).write_text("invalid,fixture)/a 20240501083000 {not json\n")
         store = WarcReplayStore(path)
         store.open()
 
         assert store.retrieve("http://fixture.invalid/a").body == page(1)
         assert "damaged replay index" in caplog.text
+
+    def test_fast_url_key_agrees_with_w3lib(self):
+        """SAFE_URL skips w3lib only for URLs w3lib leaves as they are (a seeded sweep of near misses)."""
+        chars = string.ascii_letters + string.digits + "._~!$&'()*+,;=:@/?-#%[] \"<>^`{|}\\"
+        hosts = ["www.inform.kz", "a.b", "X.kz", "h.kz:8080", "h.kz:80", "h.kz.", "a..b", "-a.b", "1.2.3.4"]
+        rng = random.Random(20260428)
+        matched = 0
+        for _ in range(40_000):
+            tail = "".join(rng.choice(chars) for _ in range(rng.randint(0, 12)))
+            url = (
+                rng.choice(["http://", "https://"])
+                + rng.choice(hosts)
+                + rng.choice(["", "/", "?", "/a/", "/./"])
+                + tail
+            )
+            if SAFE_URL.fullmatch(url):
+                matched += 1
+                assert safe_url_string(urldefrag(url)[0]) == url, url
+        assert matched > 1000
+        assert url_key("https://www.inform.kz/ru/lenta/?page=1") == "https://www.inform.kz/ru/lenta/?page=1"
+        assert url_key("http://fixture.invalid/a b") == "http://fixture.invalid/a%20b"
 
     def test_fast_read_equals_warcio_read(self, tmp_path):
         headers = {"Content-Type": "text/html; charset=utf-8", "Set-Cookie": "a=1", "X-Title": "жаңалық"}

@@ -41,7 +41,7 @@ def test_postgres_urls_use_psycopg3(url):
 
 
 def test_sqlite_connections_get_wal_foreign_keys_and_busy_timeout(tmp_path):
-    engine = make_engine(f"sqlite:///{tmp_path}/a/b/kznews.sqlite3")
+    engine = make_engine(f"sqlite:///{tmp_path}/kznews.sqlite3")
     with engine.connect() as connection:
         pragmas = {
             name: connection.exec_driver_sql(f"PRAGMA {name}").scalar()
@@ -49,7 +49,14 @@ def test_sqlite_connections_get_wal_foreign_keys_and_busy_timeout(tmp_path):
         }
     engine.dispose()
     assert pragmas == {"journal_mode": "wal", "foreign_keys": 1, "busy_timeout": 30_000}
-    assert (tmp_path / "a" / "b" / "kznews.sqlite3").exists()
+    assert (tmp_path / "kznews.sqlite3").exists()
+
+
+def test_only_the_default_data_directory_is_created(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    make_engine("sqlite:///data/kznews.sqlite3").dispose()
+    make_engine(f"sqlite:///{tmp_path}/a/b/kznews.sqlite3").dispose()
+    assert (tmp_path / "data").is_dir() and not (tmp_path / "a").exists()
 
 
 def test_sqlite_ddl_is_transactional(tmp_path):

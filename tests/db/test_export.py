@@ -13,6 +13,7 @@ import pyarrow.parquet as pq
 import pytest
 from sqlalchemy import event, select
 
+from crawler.cli import main
 from crawler.cli.export import FORMATS as CLI_FORMATS
 from crawler.cli.export import add_arguments as add_export_arguments
 from crawler.cli.export import run as run_export
@@ -320,11 +321,12 @@ class TestCommand:
 
     def test_bad_requests_exit_2_with_a_reason(self, tmp_path, capsys):
         missing = f"sqlite:///{tmp_path}/missing.sqlite3"
-        assert run_export(self.parse("--database-url", missing)) == 2
+        assert main(["export", "--database-url", missing]) == 2
         assert "no database at" in capsys.readouterr().err
         assert not (tmp_path / "missing.sqlite3").exists()
-        args = self.parse("--since", "2025-03-02", "--until", "2025-03-01", "--database-url", missing)
-        assert run_export(args) == 2
+        assert (
+            main(["export", "--since", "2025-03-02", "--until", "2025-03-01", "--database-url", missing]) == 2
+        )
         assert "after --until" in capsys.readouterr().err
         with pytest.raises(SystemExit):
             self.parse("--since", "yesterday")

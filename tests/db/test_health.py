@@ -8,7 +8,18 @@ import pytest
 from sqlalchemy.orm import Session
 
 from db import runs
-from db.health import ArticleDay, RunDay, article_days, iter_texts, last_successes, run_days, site_names
+from db.health import (
+    ArticleDay,
+    RunDay,
+    article_days,
+    iter_texts,
+    last_run_ends,
+    last_successes,
+    newest_activity,
+    newest_first_seen,
+    run_days,
+    site_names,
+)
 from db.repository import upsert_articles
 from db.runs import start_run
 from pipelines.article import Article
@@ -123,6 +134,31 @@ def test_last_success_ignores_failed_and_running_runs(session: Session) -> None:
     assert last_successes(session, sites=["tengrinews"]) == {}
     assert last_successes(session, before=base + timedelta(minutes=20)) == {}
     assert site_names(session) == ["kazinform", "tengrinews"]
+
+
+def test_last_run_ends_counts_failed_runs_but_not_running_ones(session: Session) -> None:
+    base = datetime(2026, 11, 20, 5, tzinfo=UTC)
+    _run(session, "kazinform", base, "failed", {})
+    start_run(session, "tengrinews", "tengrinews", started_at=base)
+    session.flush()
+    assert last_run_ends(session) == {"kazinform": base + timedelta(minutes=20)}
+    assert last_run_ends(session, before=base + timedelta(minutes=20)) == {}
+
+
+def test_newest_activity_is_the_latest_article_first_seen_or_run_started(session: Session) -> None:
+    day = datetime(2026, 11, 21, 8, tzinfo=UTC)
+    assert newest_activity(session, before=UNTIL) is None
+    store(session, article(1, "kazinform", day, 3), article(2, "tengrinews", day + timedelta(hours=1), 3))
+    start_run(session, "kazinform", "kazinform", started_at=day + timedelta(hours=2))
+    session.flush()
+    assert newest_activity(session, before=UNTIL) == day + timedelta(hours=2)
+    assert newest_activity(session, before=UNTIL, sites=["tengrinews"]) == day + timedelta(hours=1)
+    assert newest_activity(session, before=day + timedelta(minutes=30)) == day  # before is exclusive
+    assert newest_activity(session, before=day) is None
+    assert newest_first_seen(session, before=UNTIL) == {
+        "kazinform": day,
+        "tengrinews": day + timedelta(hours=1),
+    }
 
 
 def test_iter_texts_streams_one_site_newest_first_with_a_limit(session: Session) -> None:

@@ -99,8 +99,8 @@ class TestUpgrade:
 
     def test_upgrade_by_url_works_from_any_directory(self, tmp_path, monkeypatch):
         monkeypatch.chdir(tmp_path)
-        assert upgrade("sqlite:///nested/dir/corpus.sqlite3") == head_revision()
-        assert (tmp_path / "nested" / "dir" / "corpus.sqlite3").exists()
+        assert upgrade("sqlite:///data/corpus.sqlite3") == head_revision()
+        assert (tmp_path / "data" / "corpus.sqlite3").exists()
         assert upgrade(f"sqlite:///{tmp_path}/other.sqlite3") == head_revision()
 
 
