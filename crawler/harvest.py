@@ -212,13 +212,13 @@ def _start_failed(failure: Any, site: str, crawler: Any, database: Any, errors: 
 
 def _record_failed_start(database: Any, site: str, error: str) -> None:
     from db.runs import finish_run, start_run
-    from pipelines import runstats
+    from pipelines import runowner, runstats
 
     stats = {runstats.FINISH_REASON: "not_started", runstats.FAILED_REASON: error}
     counters = runstats.run_counters(stats).columns()
     try:
         with database.writer.begin() as session:
-            run_id = start_run(session, site, site, owner=runstats.run_owner())
+            run_id = start_run(session, site, site, owner=runowner.run_owner())
             finish_run(session, run_id, "failed", counters, stats)
     except Exception:  # the database is the problem: the error is on stderr already
         logger.exception("could not record the failed start of %s", site)
@@ -229,7 +229,7 @@ def _live_runs(database: Any, sites: list[str]) -> dict[str, str]:
     if database is None:
         return {}
     from db.runs import running_runs
-    from pipelines.runstats import owner_alive
+    from pipelines.runowner import owner_alive
 
     with database.reader() as session:
         return {

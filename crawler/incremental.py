@@ -2,7 +2,9 @@
 
 A URL whose article is already stored is skipped, unless its sitemap ``lastmod`` is newer than our last
 fetch of it, its stored text is a challenge page's (stored before such pages were recognised: the upsert
-of the real article replaces it, a new version), or the crawl runs with ``-a refresh=1``. The database is
+of the real article replaces it, a new version) or its feed item's (stored while the page was blocked or
+unreachable: the page's text replaces it once the page can be fetched), or the crawl runs with
+``-a refresh=1``. The database is
 asked once per discovery page for all of that page's candidates (``db.state.stored_urls``), on the crawl
 store's writer thread: memory stays flat however large the corpus, and the event loop never waits for a
 query; only short stored texts are read.
@@ -57,6 +59,7 @@ class IncrementalFilter:
         # feed is not asked again, and is counted once, when the sitemap names it later.
         self._stored: dict[str, datetime] = {}
         self._block_pages: set[str] = set()  # stored URLs whose text is a challenge page's: fetched again
+        self._feed_texts: set[str] = set()  # stored URLs whose text is their feed item's: fetched again
         self._skipped: set[str] = set()
         self._warned = False
 
@@ -81,8 +84,8 @@ class IncrementalFilter:
     async def select(
         self, candidates: Sequence[Candidate], *, trust_lastmod: bool = False
     ) -> list[Candidate]:
-        """The candidates to fetch: those not stored or stored as a challenge page, and stored ones whose
-        ``when`` is newer than our fetch.
+        """The candidates to fetch: those not stored, stored as a challenge page or from the feed, and stored
+        ones whose ``when`` is newer than our fetch.
 
         Args:
             candidates: normalized article URLs of one discovery page.
@@ -91,12 +94,16 @@ class IncrementalFilter:
         if not self.check or not candidates:
             return list(candidates)
         # Every URL asked once per run: the spider never offers a URL again once it chose to fetch it.
-        asked = [c.url for c in candidates if c.url not in self._stored and c.url not in self._block_pages]
+        known = (self._stored, self._block_pages, self._feed_texts)
+        asked = [c.url for c in candidates if not any(c.url in urls for urls in known)]
         for url, stored in (await self._lookup(asked)).items():
             if stored.text is not None and is_block_text(stored.title, stored.text):
                 self._block_pages.add(url)  # not known: fetched like a new URL, and counted once
                 self.inc(runstats.REFETCH_BLOCK_PAGE)
                 logger.info("stored text of %s is a challenge page: fetching it again", url)
+            elif stored.from_feed:
+                self._feed_texts.add(url)  # likewise: the page may be there to read now
+                self.inc(runstats.REFETCH_FEED_TEXT)
             else:
                 self._stored[url] = stored.seen_at
         fetch = []

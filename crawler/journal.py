@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from db.engine import normalize_url, sqlite_file
-from pipelines import runstats
+from pipelines import runowner
 from pipelines.article import Article, Removal, Translation
 
 logger = logging.getLogger(__name__)
@@ -182,7 +182,7 @@ class Journal:
 
 
 def _file_name(key: str) -> str:
-    owner = runstats.run_owner()
+    owner = runowner.run_owner()
     host = re.sub(r"[^A-Za-z0-9.]+", "_", owner["host"])
     created = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
     return f"{created}-{host}-{owner['pid']}-{owner['pid_started']}-{key}{SUFFIX}"

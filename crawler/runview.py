@@ -35,7 +35,26 @@ def format_summary(name: str, stats: Mapping[str, Any]) -> str:
             f"  BLOCKED: the site answered {counters.blocked} request(s) with an anti-bot challenge page"
         )
     lines += [f"  no answer: {line}" for line in runstats.connection_failures(stats)]
+    if (found := runstats.autodiscovery(stats)) is not None:
+        lines += format_autodiscovery(found)
     return "\n".join(lines)
+
+
+def format_autodiscovery(found: runstats.Autodiscovery) -> list[str]:
+    """``discovered: sitemap 2 (robots.txt), feed 1 (home page <link>), probes 3/6 used``, then one line per
+    edition a home page named that the profile does not state."""
+    order = sorted(
+        found.found,
+        key=lambda kind_via: (kind_via[0] != "sitemap", list(runstats.FOUND_VIA).index(kind_via[1])),
+    )
+    parts = [f"{kind} {found.found[kind, via]} ({runstats.FOUND_VIA[via]})" for kind, via in order]
+    lines = [
+        f"  discovered: {', '.join(parts) or 'nothing'}, probes {found.probes_used}/{found.probe_budget} used"
+    ]
+    lines += [
+        f"  edition not in the profile (not crawled): {tag} {url}" for tag, url in found.unstated_editions
+    ]
+    return lines
 
 
 TABLE_COLUMNS = (

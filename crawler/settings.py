@@ -36,7 +36,7 @@ ROBOTSTXT_OBEY = True
 DOWNLOAD_TIMEOUT = 30
 # Size limits, each a counted drop (kznews/dropped/too_large): news pages weigh 0.1-2 MB; a body over 10 MiB,
 # on the wire or inflated (a gzip bomb), is not an article. Sitemaps may reach 50 MB by their protocol
-# (SITEMAP_MAXSIZE in crawler/spiders/base.py). The warning size logs one line for an unusually big page.
+# (SITEMAP_MAXSIZE in crawler/spiders/sitemaps.py). The warning size logs one line for an unusually big page.
 DOWNLOAD_MAXSIZE = 10 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
 RETRY_ENABLED = True
@@ -47,7 +47,7 @@ KZNEWS_RETRY_BACKOFF_BASE = 2.0  # seconds before the first retry without Retry-
 KZNEWS_RETRY_BACKOFF_MAX = 120.0  # cap on any wait, Retry-After included: a crawl never stalls for hours
 # A site that answers nothing (refused, DNS, TLS, timeout) to this many tries in a row, retries included, is
 # given up for this run (finish reason site_unreachable, a failed run); a response resets the count. 0: never.
-KZNEWS_GIVE_UP_AFTER = 6
+KZNEWS_GIVE_UP_AFTER = 4
 
 # --- Components -----------------------------------------------------------------------------------------
 DOWNLOADER_MIDDLEWARES = {
@@ -148,3 +148,8 @@ KZNEWS_ARCHIVE_MAX_BYTES = 1_000_000_000  # rotate to a new .warc.gz past this s
 # a sitemap lastmod is newer than our fetch or the crawl runs with -a refresh=1. False: fetch everything.
 KZNEWS_INCREMENTAL = True
 KZNEWS_STOP_AFTER_STALE_PAGES = 2  # listing pages in a row bringing nothing new before pagination stops
+# Autodiscovery (crawler/spiders/autodiscovery.py): robots.txt Sitemap: lines, home-page feed <link>s and
+# hreflang editions, then common paths when those name nothing. "auto": for profiles stating no sitemap or
+# feed of the crawled editions; "always": for every profile, adding to its stated sources; "off": never.
+KZNEWS_DISCOVERY = "auto"
+KZNEWS_DISCOVERY_PROBES = 6  # common paths probed per site at most, one at a time (0: no probing)

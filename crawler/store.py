@@ -31,7 +31,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from crawler.journal import Journal, RunEnd, database_key
 from crawler.storewriter import StoreOutcome, StoreWriter, WriteOptions
-from pipelines import runstats
+from pipelines import runowner, runstats
 from pipelines.article import Article
 
 logger = logging.getLogger(__name__)
@@ -200,8 +200,8 @@ class CrawlStore:
 
         def start(session: Session) -> int:
             stale = {runstats.FAILED_REASON: runstats.STALE_RUN_REASON}
-            fail_stale_runs(session, site, note=stale, alive=runstats.owner_alive)
-            return start_run(session, site, spider, owner=runstats.run_owner())
+            fail_stale_runs(session, site, note=stale, alive=runowner.owner_alive)
+            return start_run(session, site, spider, owner=runowner.run_owner())
 
         database, writer = await self._writing()
         # First what earlier runs could not store: a dead run's end record closes it before it looks stale.
@@ -218,7 +218,7 @@ class CrawlStore:
         if self.run_id is None or self.database is None or self.crawler is None:
             return
         stats = {k: v for k, v in self.crawler.stats.get_stats().items() if isinstance(v, int | float | str)}
-        stats.update(runstats.run_owner(), **{runstats.FINISH_REASON: reason})  # who ran it stays on record
+        stats.update(runowner.run_owner(), **{runstats.FINISH_REASON: reason})  # who ran it stays on record
         status, failed_reason = runstats.run_outcome(stats)
         if failed_reason:
             stats[runstats.FAILED_REASON] = failed_reason

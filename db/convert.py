@@ -112,6 +112,8 @@ def article_values(
         "warc_file": _opt(article.warc_file),
         "warc_offset": article.warc_offset,
         "extractor_version": strip_nul(article.extractor_version),
+        "body_source": strip_nul(article.body_source),
+        "region": _opt(article.region),
         "updated_at": seen_at,
     }
 
@@ -154,6 +156,8 @@ def record_to_article(record: ArticleRecord, *, site: str | None = None) -> Arti
         warc_file=record.warc_file,
         warc_offset=record.warc_offset,
         extractor_version=record.extractor_version,
+        body_source=record.body_source,
+        region=record.region,
     )
 
 

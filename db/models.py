@@ -33,6 +33,9 @@ NAMING_CONVENTION = {
 }
 
 RUN_STATUSES = ("running", "finished", "failed")
+BODY_SOURCES = ("page", "feed")
+"""Where an article's text was read: its page (the default of rows stored before there was a choice), or
+its RSS item's full text."""
 
 # JSONB on PostgreSQL (indexable, compact); plain JSON text elsewhere.
 JSONType = JSON().with_variant(JSONB(), "postgresql")
@@ -133,6 +136,10 @@ class ArticleRecord(Base):
     warc_file: Mapped[str | None]
     warc_offset: Mapped[int | None] = mapped_column(BigInteger)
     extractor_version: Mapped[str]
+    # "page" or "feed": the text is the RSS item's own, stored while the page was blocked or unreachable.
+    body_source: Mapped[str] = mapped_column(server_default=BODY_SOURCES[0])
+    # ISO 3166-2:KZ code of the site's home region when the article was stored; None for a national site.
+    region: Mapped[str | None]
     updated_at: Mapped[datetime]
 
     site: Mapped[Site] = relationship(lazy="raise")
@@ -158,6 +165,7 @@ class ArticleVersion(Base):
     warc_file: Mapped[str | None]
     warc_offset: Mapped[int | None] = mapped_column(BigInteger)
     extractor_version: Mapped[str]
+    body_source: Mapped[str] = mapped_column(server_default=BODY_SOURCES[0])
     replaced_at: Mapped[datetime]
 
     article: Mapped[ArticleRecord] = relationship(back_populates="versions", lazy="raise")

@@ -36,6 +36,7 @@ COMPARED_METADATA = (
     "date_source",
     "lang",
     "script",
+    "region",
 )
 """Columns compared on an unchanged text to notice metadata the upsert will not refresh (same version)."""
 

@@ -44,6 +44,7 @@ _ARCHIVED_COLUMNS = (
     "warc_file",
     "warc_offset",
     "extractor_version",
+    "body_source",
 )
 
 
@@ -66,6 +67,7 @@ class _Stored(NamedTuple):
     content_hash: str
     version: int
     extractor_version: str
+    body_source: str
 
 
 def _chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
@@ -94,8 +96,10 @@ def upsert_articles(
 
     An article is keyed by canonical URL (page URL when there is none). Same content hash and extractor
     version: only ``last_seen_at`` moves forward. Changed text or title: the row is updated and the old
-    text is kept in ``article_versions``. Same text from another extractor version: metadata refreshed,
-    no version kept. A URL repeated in one batch is applied in batch order. Translations are linked.
+    text is kept in ``article_versions``. Same text from another extractor version, or read from the page
+    where the feed's was stored: metadata refreshed, no version kept. A feed item's text
+    (``body_source="feed"``) never replaces a page's: only ``last_seen_at`` moves. A URL repeated in one
+    batch is applied in batch order. Translations are linked.
 
     Args:
         session: the caller's session; not committed here.
@@ -153,10 +157,12 @@ def _upsert_round(
         old = stored.get(row["canonical_url"])
         if old is None:
             writes.append({**row, "version": 1})
+        elif row["body_source"] == "feed" and old.body_source == "page":  # never over a page's text
+            touched.append({"_id": old.id, "_seen": row["last_seen_at"]})
         elif old.content_hash != row["content_hash"]:
             replaced.append(old.id)
             writes.append({**row, "version": old.version + 1})
-        elif old.extractor_version != row["extractor_version"]:
+        elif (old.extractor_version, old.body_source) != (row["extractor_version"], row["body_source"]):
             writes.append({**row, "version": old.version})
         else:
             touched.append({"_id": old.id, "_seen": row["last_seen_at"]})
@@ -171,9 +177,9 @@ def _stored(session: Session, keys: Sequence[str]) -> dict[str, _Stored]:
     a = _ARTICLES.c
     found: dict[str, _Stored] = {}
     for chunk in _chunks(list(dict.fromkeys(keys)), MAX_BIND_PARAMS):
-        query = select(a.canonical_url, a.id, a.content_hash, a.version, a.extractor_version).where(
-            a.canonical_url.in_(chunk)
-        )
+        query = select(
+            a.canonical_url, a.id, a.content_hash, a.version, a.extractor_version, a.body_source
+        ).where(a.canonical_url.in_(chunk))
         for key, *rest in session.execute(query):
             found[key] = _Stored(*rest)
     return found

@@ -26,11 +26,13 @@ LOOKUP_CHUNK = MAX_BIND_PARAMS // 3
 
 @dataclass(frozen=True, slots=True)
 class StoredUrl:
-    """A candidate URL found stored: when its article was last fetched or seen; title and text if short."""
+    """A candidate URL found stored: when its article was last fetched or seen; title and text if short;
+    whether its text is its feed item's (stored while the page was blocked or unreachable)."""
 
     seen_at: datetime
     title: str | None = None
     text: str | None = None  # only for an article of at most ``short_words`` words (see stored_urls)
+    from_feed: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,14 +67,21 @@ def stored_urls(session: Session, urls: Iterable[str], *, short_words: int = 0) 
             judge them (a challenge page stored as an article); longer ones are never read. 0: none.
 
     Returns:
-        URL -> when its article was last fetched or seen (the latest, when the URL names two articles).
+        URL -> when its article was last fetched or seen (the latest, when the URL names two articles), and
+        whether its text came from the feed.
     """
     a = _ARTICLES.c
     # SQLite's two-argument max() is the scalar one; both sides are UTC in one text format there.
     later = func.max if session.get_bind().dialect.name == "sqlite" else func.greatest
     when = type_coerce(later(a.fetched_at, a.last_seen_at), UTCDateTime())
     short = a.word_count <= literal_column(str(int(short_words)))  # a literal: the chunk keeps every bind
-    read = (when.label("seen"), case((short, a.title)).label("title"), case((short, a.text)).label("text"))
+    from_feed = (a.body_source == literal_column("'feed'")).label("from_feed")  # a literal, as above
+    read = (
+        when.label("seen"),
+        case((short, a.title)).label("title"),
+        case((short, a.text)).label("text"),
+        from_feed,
+    )
     found: dict[str, StoredUrl] = {}
     for chunk in _chunks(list(dict.fromkeys(urls)), LOOKUP_CHUNK):
         by_canonical = select(a.canonical_url.label("key"), *read).where(a.canonical_url.in_(chunk))
@@ -82,9 +91,9 @@ def stored_urls(session: Session, urls: Iterable[str], *, short_words: int = 0) 
             .join(_ARTICLES, a.id == _ALIASES.c.article_id)
             .where(_ALIASES.c.url.in_(chunk))
         )
-        for key, seen, title, text in session.execute(union_all(by_canonical, by_url, by_alias)):
+        for key, seen, title, text, feed in session.execute(union_all(by_canonical, by_url, by_alias)):
             if key not in found or seen > found[key].seen_at:
-                found[key] = StoredUrl(seen, title, text)
+                found[key] = StoredUrl(seen, title, text, bool(feed))
     return found
 
 

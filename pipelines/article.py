@@ -35,6 +35,9 @@ class RawPage:
             (counted when it proves to be an article: the profile's patterns need an update).
         aliases: URLs that led to this one (redirects the crawler followed): the only other URLs the page
             may be stored under when its canonical link names one of them.
+        feed_text: the article's full text as its RSS item carries it, if it does: cleaned in the page's
+            place when the page is a challenge page or could not be fetched (``status`` 0, ``body`` empty:
+            see :func:`pipelines.feedtext.clean_fetched`).
     """
 
     url: str
@@ -48,6 +51,29 @@ class RawPage:
     warc_offset: int | None = None
     outside_rules: bool = False
     aliases: tuple[str, ...] = ()
+    feed_text: FeedText | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FeedText:
+    """The full text an RSS item carries (``content:encoded``, ``yandex:full-text``) and the item's metadata.
+
+    Args:
+        html: the item's text, HTML (or plain text, one paragraph per line).
+        title: the item's ``<title>``.
+        published: the item's ``<pubDate>`` as written (RFC 822).
+        author: the item's ``<dc:creator>`` or ``<author>``.
+        lang: the language of the feed's edition ("ru", "kk", "en"): the text's language when detection
+            cannot tell.
+        script: the edition's script ("Cyrl", "Latn"), likewise.
+    """
+
+    html: str
+    title: str | None = None
+    published: str | None = None
+    author: str | None = None
+    lang: str | None = None
+    script: str | None = None
 
 
 def header_map(pairs: Iterable[tuple[str, str]]) -> dict[str, str]:
@@ -112,6 +138,11 @@ class Article:
     # How the body was found: "layout" (the site's selectors), "generic" (no layout for the page),
     # "fallback" (the layout found nothing or too little; the generic path was used), "text" (page text).
     extraction: str | None = None
+    # Where the text was read: "page" (the article's page) or "feed" (its RSS item's full text, stored while
+    # the page was blocked or unreachable; the page's text replaces it once the page can be fetched).
+    body_source: str = "page"
+    # ISO 3166-2:KZ code of the site's home region (a regional outlet's; None for a national one).
+    region: str | None = None
 
     @property
     def text(self) -> str:

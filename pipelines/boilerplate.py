@@ -83,8 +83,9 @@ class CleanedBody:
 def _dateline_pattern(agencies: tuple[str, ...]) -> re.Pattern[str]:
     """Dateline "CITY. [24 августа.] AGENCY [–]" opening a paragraph; rules.AGENCIES plus the site's."""
     names = "|".join(re.escape(a) for a in sorted({*R.AGENCIES, *agencies}, key=len, reverse=True))
+    day = r"(?:\d{1,2}\s+[^\W\d_]+|[^\W\d_]+\s+\d{1,2})"  # "24 августа", English "April 24" (kt.kz en)
     return re.compile(
-        rf"(?P<dateline>{_CITY_NAME}\.\s+(?:\d{{1,2}}\s+[^\W\d_]+\.\s+)?(?:{names}))(?:\s*[-–—]+(?:\s+|$)|\s+|$)"
+        rf"(?P<dateline>{_CITY_NAME}\.\s+(?:{day}\.\s+)?(?:{names}))(?:\s*[-–—]+(?:\s+|$)|\s+|$)"
     )
 
 

@@ -101,6 +101,17 @@ _COPYRIGHT = re.compile(R.COPYRIGHT_LINE, re.I)
 # capital where they meet. One-script words with a capital inside ("watchOS", "ҚазАқпарат") are names.
 _GLUED_LABEL = re.compile(r"[A-Za-z][\w.\-]*[a-z0-9.][А-ЯЁӘҒҚҢӨҰҮҺІ][а-яёәғқңөұүһі]+")
 _HASHTAGS = re.compile(r"#[^\W_][\w\-]*(?:[\s,]+#[^\W_][\w\-]*)*")  # "#Астана #мектеп" tag rows
+# Site slogans (rules.py SITE_SLOGAN): case matters for the place names only, so the pattern is compiled
+# without re.I and its fixed words carry their own (?i:); every repeat is possessive (no backtracking).
+_PLACE_WORD = rf"(?i:{alternation(R.SLOGAN_PLACE_WORDS)})"
+_PLACE = rf"(?:[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ][\w\-]*+(?:\s++{_PLACE_WORD})?+|{_PLACE_WORD})"
+_JOIN = rf"(?:\s*+,\s*+|\s++(?i:{alternation(R.SLOGAN_JOINS)})\s++)"
+_PLACES = rf"{_PLACE}(?:{_JOIN}{_PLACE}){{0,{R.SLOGAN_MAX_PLACES}}}+"
+_ONE_SLOGAN = (
+    rf"(?:(?i:{alternation(R.SLOGAN_ADJECTIVES)})\s++)?+(?i:{alternation(R.SLOGAN_NEWS_FIRST)})\s++{_PLACES}"
+    rf"|{_PLACES}\s++(?i:{alternation(R.SLOGAN_NEWS_LAST)})"
+)
+_SLOGAN = re.compile(rf"(?:{_ONE_SLOGAN})(?:\s*+[/|]\s*+(?:{_ONE_SLOGAN}))?+")
 
 _MONTH = "|".join(re.escape(w) for months in D.MONTHS.values() for words in months.values() for w in words)
 _WEEKDAY = "|".join(re.escape(w) for words in D.WEEKDAYS.values() for w in words)
@@ -222,6 +233,8 @@ def _match_shape(line: str, core: str) -> str | None:
     if " " not in line and len(line) <= GLUED_LABEL_CHARS and _GLUED_LABEL.fullmatch(line):
         return PAGE_CHROME
     if line.startswith("#") and _HASHTAGS.fullmatch(line):
+        return PAGE_CHROME
+    if _SLOGAN.fullmatch(core):  # "Новости Актау и Мангыстау": the outlet's places, no story
         return PAGE_CHROME
     if len(line) <= NAV_LINE_CHARS:
         words = [w for w in _WORD_SPLIT.split(line.casefold()) if w]

@@ -25,9 +25,31 @@ class Layout:
     drop: tuple[str, ...] = ()
 
 
+HOOK_FIELDS = ("title", "body", "published_at", "author", "translations")
+"""Article fields a site hook may override (see pipelines/hooks.py for what each hook is given)."""
+
+
+@dataclass(frozen=True, slots=True)
+class FieldHook:
+    """A site's own function for one article field, named "package.module:function".
+
+    Named, not held: SiteRules travel pickled to the cleaning workers, which import the function by name.
+    """
+
+    field: str
+    function: str
+
+    def __post_init__(self) -> None:
+        if self.field not in HOOK_FIELDS:
+            raise ValueError(f"hook field {self.field!r} is not one of {', '.join(HOOK_FIELDS)}")
+        module, _, name = self.function.partition(":")
+        if not module or not name.isidentifier():
+            raise ValueError(f"hook function {self.function!r} is not 'package.module:function'")
+
+
 @dataclass(frozen=True, slots=True)
 class SiteRules:
-    """What one site adds to the shared cleaning: layouts, extra junk phrases, date formats, local tz."""
+    """What one site adds to the shared cleaning: layouts, extra junk, date formats, local tz, field hooks."""
 
     name: str | None = None
     layouts: tuple[Layout, ...] = ()
@@ -36,6 +58,8 @@ class SiteRules:
     tz: str = "Asia/Almaty"
     # The site's own hosts (filled from its profile): a canonical link elsewhere never names the article.
     hosts: tuple[str, ...] = ()
+    region: str | None = None  # ISO 3166-2:KZ home region (filled from its profile), copied to its articles
+    hooks: tuple[FieldHook, ...] = ()  # what selectors cannot say, one field each (pipelines/hooks.py)
 
     def layout_for(self, fetched: date | None) -> Layout | None:
         """The layout valid on ``fetched`` (the newest when unknown)."""

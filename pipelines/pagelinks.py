@@ -5,15 +5,15 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Iterable
 from typing import Any
-from urllib.parse import unquote, urljoin, urlsplit
+from urllib.parse import unquote, urljoin, urlsplit, urlunsplit
 
 import lxml.html
 from lxml import etree
 
 from pipelines.article import Translation
 
-LANG_ALIASES = {"kz": "kk", "kaz": "kk", "qz": "kk", "rus": "ru", "eng": "en", "cn": "zh"}  # sites' own codes
-LATIN_KAZAKH = ("qz", "kk-latn")  # qz.inform.kz's code, BCP 47 for Latin-script Kazakh
+# Sites' own codes. A code only one site uses is that site's field hook ("qz": Kazinform's Latin edition).
+LANG_ALIASES = {"kz": "kk", "kaz": "kk", "rus": "ru", "eng": "en", "cn": "zh"}
 SWITCHER_LABELS = {  # texts of language-switcher links (tengrinews header: "Қазақша", "Русский", "English")
     "қазақша": "kk",
     "қазақ тілінде": "kk",
@@ -70,14 +70,19 @@ def stored_url(url: str, canonical: str | None, aliases: Iterable[str] = ()) -> 
     That is when it is ``url`` itself (scheme, "www.", a trailing slash, a fragment and percent-encoding
     aside), a URL that redirected to it on the same host (``aliases``), or the page whose AMP twin was
     fetched (/amp/ prefix, /amp suffix, ?amp, an amp. host). Any other canonical would take over the key of
-    another article (a CMS naming the wrong story, a page copied with its head): ``url`` is the key.
+    another article (a CMS naming the wrong story, a page copied with its head): ``url`` is the key. A
+    canonical never downgrades a page fetched over https to http (a template's leftover ``http://``).
     """
     if canonical is None:
         return url
     key, own = _page_key(canonical), _page_key(url)
-    if key == own or (key[0] == own[0] and key in {_page_key(alias) for alias in aliases}):
-        return canonical
-    return canonical if key in _amp_originals(own) else url
+    names_the_page = key == own or (key[0] == own[0] and key in {_page_key(alias) for alias in aliases})
+    if not names_the_page and key not in _amp_originals(own):
+        return url
+    parts = urlsplit(canonical)
+    if parts.scheme == "http" and urlsplit(url).scheme == "https":
+        return urlunsplit(parts._replace(scheme="https"))
+    return canonical
 
 
 def _amp_originals(key: tuple[str, str, str]) -> set[tuple[str, str, str]]:
@@ -97,12 +102,12 @@ def _amp_originals(key: tuple[str, str, str]) -> set[tuple[str, str, str]]:
 
 
 def edition_lang(tag: str | None) -> str | None:
-    """A hreflang/lang value as an edition tag: "ru", "kk", "kk-Latn" (qz, kk-Latn), "en"; "kz" → "kk"."""
+    """A hreflang/lang value as an edition tag: "ru", "kk", "kk-Latn" (any kk-...-Latn), "en"; "kz" → "kk"."""
     tag = (tag or "").strip().lower().replace("_", "-")
     primary = LANG_ALIASES.get(tag.split("-")[0], tag.split("-")[0])
     if len(primary) != 2 or not primary.isalpha():
         return None
-    return "kk-Latn" if primary == "kk" and (tag in LATIN_KAZAKH or "-latn" in tag) else primary
+    return "kk-Latn" if primary == "kk" and "-latn" in tag else primary
 
 
 def translations(
@@ -123,26 +128,36 @@ def translations(
             translations (pass None for Kazakh, whose Cyrillic and Latin editions share "kk").
 
     Returns:
-        One Translation per language, never x-default, nor for switchers a front page linked from a
-        deeper page (switchers on article pages lead to the other edition's home).
+        One Translation per language, never x-default, nor an edition's front page ("/", "/kz/") linked
+        from a deeper page: site-wide switchers and alternates on article pages lead to the other edition's
+        home, which is no translation of the story.
     """
     own_keys = {_page_key(url) for url in own_urls if url}
-    own_is_home = any(not path for _, path, _ in own_keys)
+    own_is_home = any(_is_front_page(path) for _, path, _ in own_keys)
     found = [
-        (link.get("hreflang"), link.get("href"), False)
+        (link.get("hreflang"), link.get("href"))
         for link in links
         if link.get("hreflang") and "alternate" in (link.get("rel") or "").lower().split()
     ]
-    found += [(tag, href, True) for tag, href in _switcher_links(tree)]
+    found += _switcher_links(tree)
     result: dict[str, Translation] = {}
-    for tag, href, switcher in found:
+    for tag, href in found:
         lang, target = edition_lang(tag), absolute_url(href, base)
         if not lang or not target or lang in result or lang == own_lang or _page_key(target) in own_keys:
             continue
-        if switcher and not own_is_home and not _page_key(target)[1]:
+        if not own_is_home and _is_front_page(_page_key(target)[1]):
             continue
         result[lang] = Translation(lang=lang, url=target)
     return tuple(result.values())
+
+
+FRONT_PAGE_LANGS = frozenset({"ru", "kk", "kk-Latn", "en", "zh"})
+"""Languages whose one-segment path ("/kz", "/eng", "/zh") is an edition's home on the sites' pattern."""
+
+
+def _is_front_page(path: str) -> bool:
+    """A site's or an edition's home: no path, or one segment naming a language ("/kz", "/eng")."""
+    return not path or ("/" not in path[1:] and edition_lang(path[1:]) in FRONT_PAGE_LANGS)
 
 
 def _page_key(url: str) -> tuple[str, str, str]:

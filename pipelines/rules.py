@@ -161,6 +161,8 @@ SHARE_SOCIAL_INSIDE: tuple[str, ...] = (
     "арнамызға жазылыңыз",
     "arnasyna jazylyńyz",
     "arnamyzǵa jazylyńyz",
+    "arnasyna jazylyñyz",  # the 2021 Latin alphabet (ñ, ğ): lat.egemen.kz fixture pages
+    "arnamyzğa jazylyñyz",
 )
 
 # --- SOCIAL_EMBED (text of embedded posts) -----------------------------------------------------------------
@@ -186,7 +188,19 @@ READ_ALSO_START: dict[str, tuple[str, ...]] = {
         "Материал по теме",  # zakon.kz (samples row 8)
     ),
     # kaz.tengrinews / qz; "Тағы да оқыңыз" is the general kk form of the block header
-    "kk": ("Оқи отырыңыз", "Тағы оқыңыз", "Тағы да оқыңыз", "Сондай-ақ оқыңыз", "Оқыңыз:", "Толығырақ:"),
+    "kk": (
+        "Оқи отырыңыз",
+        "Тағы оқыңыз",
+        "Тағы да оқыңыз",
+        "Сондай-ақ оқыңыз",
+        "Оқыңыз:",
+        "Толығырақ:",
+        # the same in Latin script: 2018 (qz.inform.kz, lat.egemen.kz) and 2021 spellings (kz-sites §0, §7)
+        "Taǵy oqyńyz",
+        "Taǵy da oqyńyz",
+        "Tağy oqyñyz",
+        "Tağy da oqyñyz",
+    ),
     "en": ("Read also", "Read more:", "See also"),
 }
 READ_ALSO_LISTS: dict[str, tuple[str, ...]] = {
@@ -216,7 +230,15 @@ READ_ALSO_LISTS: dict[str, tuple[str, ...]] = {
 # Headers of a list of other stories that are also plausible story subheads ("Последние новости" of a live
 # page): never junk alone; they open a teaser block only at the end of a page (pipelines/teasers.py).
 TEASER_LABELS: dict[str, tuple[str, ...]] = {
-    "ru": ("Последние новости", "Главное", "Лента новостей", "Другие новости", "Выбор редакции", "Новое"),
+    "ru": (
+        "Последние новости",
+        "Главное",
+        "Лента новостей",
+        "Другие новости",
+        "Выбор редакции",
+        "Новое",
+        "Лента событий",
+    ),  # ekaraganda.kz sidebar (kz-sites §10)
     "kk": ("Соңғы жаңалықтар", "Жаңалықтар легі", "Редактор таңдауы", "Күн тақырыбы"),
     "en": ("Latest news", "More news", "Editor's choice", "Top stories"),
 }
@@ -537,6 +559,23 @@ EMAIL_LINE = (
     r"[\w.+\-]++@[\w\-]++(?:\.[\w\-]++)++"
 )
 
+# --- SITE_SLOGAN ------------------------------------------------------------------------------------------
+# A header slogan naming the outlet's places: "Новости Актау и Мангыстау / Ақтау және Манғыстау жаңалықтары"
+# (lada.kz), "Главные новости Актобе, Казахстана и мира" and its kk twin (diapazon.kz, kz-sites §10),
+# "Новости Атырау" (azh.kz page text). The shape (junk.py): capitalised place names joined by commas or
+# "и"/"және" (a generic place word may follow a name or a join), after "новости" (ru) or before
+# "жаңалықтары" (kk); two slogans may share a line, joined by "/" or "|"; nothing else is on the line.
+# Not "жаңалықтар" ("Соңғы жаңалықтар" is a teaser label), and no English: "X News" is a brand, a menu or a
+# subhead ("Fake News"), 200+ such lines in AEB's pages.
+SLOGAN_NEWS_FIRST: tuple[str, ...] = ("новости",)
+SLOGAN_NEWS_LAST: tuple[str, ...] = ("жаңалықтары",)
+SLOGAN_ADJECTIVES: tuple[str, ...] = ("Главные", "Последние", "Свежие", "Актуальные", "Все")
+SLOGAN_JOINS: tuple[str, ...] = ("и", "және")
+SLOGAN_PLACE_WORDS: tuple[str, ...] = (
+    "мира", "страны", "региона", "области", "города", "әлем", "ел", "облысы", "өңір",
+)  # fmt: skip
+SLOGAN_MAX_PLACES = 5
+
 # --- PROMO_LEGAL -----------------------------------------------------------------------------------------
 PROMO_START: dict[str, tuple[str, ...]] = {
     "ru": (
@@ -580,3 +619,36 @@ AGENCIES: tuple[str, ...] = (
     "KAZAKHSTAN TODAY", "Kazakhstan Today", "КазТАГ", "KazTAG", "Интерфакс-Казахстан", "Interfax-Kazakhstan",
     "Tengrinews.kz", "BNews.kz", "Sputnik Казахстан",
 )  # fmt: skip
+
+# --- MARKUP_CHROME (CSS selectors) -----------------------------------------------------------------------
+# Elements that never hold story text wherever they sit, even between two story paragraphs. The generic path
+# removes the ad slots before trafilatura reads a page (pipelines/genericpage.py); site layouts list both
+# with their own drop selectors (crawler/profiles/shared.py).
+AD_SLOTS: tuple[str, ...] = (
+    # Yandex adfox containers: id="adfox_…" on every tengrinews page [seen homepage 2024-10]; Kazinform body
+    # cleaners remove [id*='adfox'] [code Greemq/ainews kazinform_parser.py]
+    "[id*='adfox']",
+    ".adfox",
+    "ins.adsbygoogle",  # AdSense slots [seen tengrinews homepage]
+    # Yandex RTB: class="UZznxc yandex_rtb_R-A-2448216-4" on the real tengrinews homepage [seen kz-sites.md
+    # §14]; the block id sits inside a class token, which a ".yandex_rtb" class selector misses.
+    "[class*='yandex_rtb']",
+)
+SHARE_WIDGETS: tuple[str, ...] = (
+    "[data-share-root]",  # tengrinews share block [code yelzha/tengrinews-open-project]
+    ".share",
+    ".social-buttons",
+)
+
+# --- RECALLED_STORY ---------------------------------------------------------------------------------------
+# Openers of the closing sentence that recalls an earlier story and links to it: "Ранее сообщалось, что …"
+# (Kazinform ru, kz-sites §11), "Бұған дейін … хабарланған еді." (kk), "Buǵan deıin …" (qz.inform.kz),
+# "Напомним, …" (zakon, seeds). Story text, though often one link: the generic path unlinks such a sentence
+# so that no link-density check drops it (pipelines/genericpage.py). A following ":" makes a read-also label.
+RECALLED_STORY: dict[str, tuple[str, ...]] = {
+    "ru": ("Ранее", "Напомним", "Как сообщалось", "Как ранее сообщалось", "Как мы сообщали"),
+    "kk": ("Бұған дейін", "Бұдан бұрын", "Еске салайық", "Еске сала кетейік", "Buǵan deıin", "Budan buryn",
+           "Eske salaıyq"),
+    "en": ("Earlier", "Previously", "As previously reported", "As earlier reported", "As reported earlier",
+           "It was earlier reported", "It was reported earlier"),
+}  # fmt: skip

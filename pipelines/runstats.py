@@ -1,4 +1,4 @@
-"""Run accounting: the one owner of crawl stat keys, the run outcome, the run counters and liveness checks.
+"""Run accounting: the one owner of crawl stat keys, the run outcome and the run counters.
 
 Every component counts through the names and key builders here, and everything that reads a crawl's stats
 (the run summary, the harvest table, the progress line, the crawl_runs row) reads them through
@@ -8,8 +8,6 @@ stats dict is a plain mapping, and the database layer only stores what it is giv
 
 from __future__ import annotations
 
-import os
-import socket
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -46,6 +44,10 @@ DROPPED_PREFIX = "kznews/dropped/"
 SKIPPED_KNOWN = "kznews/skipped/known"  # stored URLs not fetched again
 REFETCH_LASTMOD = "kznews/refetch/lastmod"
 REFETCH_BLOCK_PAGE = "kznews/refetch/block_page"  # stored URLs whose text is a challenge page's
+REFETCH_FEED_TEXT = "kznews/refetch/feed_text"  # stored URLs whose text came from their feed item
+FEED_TEXT_KEPT = "kznews/feed_text/kept"  # feed items' full texts travelling with their page requests
+FEED_TEXT_TOO_LARGE = "kznews/feed_text/too_large"  # full texts over the size bound: not kept
+FEED_TEXT_CLEANED = "kznews/feed_text/cleaned"  # articles cleaned from feed text: their page was not there
 LOOKUP_ERRORS = "kznews/incremental/lookup_errors"
 RETRY_WAITED_SECONDS = "kznews/retry/waited_seconds"
 HOSTMAP_MIRRORED = "kznews/hostmap/mirrored"
@@ -98,7 +100,7 @@ def discovered(via: str) -> str:
 
 
 def listing_stop(why: str) -> str:
-    """Why a listing's pagination stopped (``old``, ``nothing_new``, ``max_pages``)."""
+    """Why a listing's pagination stopped (``old``, ``nothing_new``, ``max_pages``, ``no_more``)."""
     return f"{PREFIX}listing_stop/{why}"
 
 
@@ -125,6 +127,28 @@ def connection_failed(url: str, reason: str) -> str:
 def offsite(url: str) -> str:
     """Links to another site, by host."""
     return f"{PREFIX}offsite/{urlsplit(url).hostname or '?'}"
+
+
+AUTODISCOVERY = f"{PREFIX}autodiscovery/"
+PROBE_BUDGET = f"{AUTODISCOVERY}probe_budget"  # set when autodiscovery runs: how many paths it may probe
+PROBES_USED = f"{AUTODISCOVERY}probes_used"
+FOUND_VIA = {
+    "robots_txt": "robots.txt",
+    "home_page": "home page <link>",
+    "probe": "probe",
+    "home_links": "nothing else found: the home page's links followed",
+}
+"""How autodiscovery found an entry point, as the run summary names it."""
+
+
+def autodiscovered(kind: str, via: str) -> str:
+    """Entry points autodiscovery added to the profile's, by kind (``sitemap``, ``feed``) and way."""
+    return f"{AUTODISCOVERY}{kind}/{via}"
+
+
+def unstated_edition(tag: str, url: str) -> str:
+    """An edition a home page's hreflang names that the profile does not state (reported, not crawled)."""
+    return f"{AUTODISCOVERY}unstated_edition/{tag}={url}"
 
 
 # --- reading a run's stats ------------------------------------------------------------------------------
@@ -270,41 +294,29 @@ def blocked_by_host(stats: Mapping[str, Any]) -> Counter[str]:
     return Counter(_by_suffix(stats, f"{BLOCKED}/"))
 
 
+@dataclass(frozen=True, slots=True)
+class Autodiscovery:
+    """What autodiscovery found in a run: entry points by (kind, way), probes, editions not in the profile."""
+
+    found: dict[tuple[str, str], int]
+    probes_used: int
+    probe_budget: int
+    unstated_editions: list[tuple[str, str]]  # (edition tag, URL)
+
+
+def autodiscovery(stats: Mapping[str, Any]) -> Autodiscovery | None:
+    """A run's autodiscovery figures; None when it did not run (the profile states its entry points)."""
+    if PROBE_BUDGET not in stats:
+        return None
+    found, editions = {}, []
+    for key, value in _by_suffix(stats, AUTODISCOVERY).items():
+        head, _, tail = key.partition("/")
+        if head == "unstated_edition":
+            editions.append(tuple(tail.split("=", 1)))
+        elif tail in FOUND_VIA:
+            found[head, tail] = value
+    return Autodiscovery(found, int(stats.get(PROBES_USED, 0)), int(stats[PROBE_BUDGET]), editions)
+
+
 def _by_suffix(stats: Mapping[str, Any], prefix: str) -> dict[str, int]:
     return {k.removeprefix(prefix): int(v) for k, v in sorted(stats.items()) if k.startswith(prefix)}
-
-
-# --- who runs a crawl -----------------------------------------------------------------------------------
-
-
-def run_owner() -> dict[str, Any]:
-    """This process as the owner of a crawl run: host, pid and the pid's start time (against pid reuse)."""
-    return {"host": socket.gethostname(), "pid": os.getpid(), "pid_started": _process_started(os.getpid())}
-
-
-def owner_alive(owner: Mapping[str, Any]) -> bool:
-    """True when the process named by a running run's owner (see :func:`run_owner`) is still running here.
-
-    A run started on another host cannot be checked and counts as dead: one harvester per site at a time.
-    """
-    pid = owner.get("pid")
-    if owner.get("host") != socket.gethostname() or not isinstance(pid, int):
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # another user's process: it exists
-        pass
-    started = _process_started(pid)
-    return started is None or owner.get("pid_started") in (None, started)
-
-
-def _process_started(pid: int) -> int | None:
-    """The process's start time in clock ticks after boot (Linux /proc); None where there is no /proc."""
-    try:
-        with open(f"/proc/{pid}/stat", encoding="ascii") as file:
-            stat = file.read()
-    except OSError:
-        return None
-    return int(stat.rsplit(")", 1)[1].split()[19])  # field 22; the command name may hold spaces

@@ -11,10 +11,11 @@ from scrapy.exceptions import DropItem
 
 from pipelines import runstats
 from pipelines.article import Article, RawPage, Rejection
-from pipelines.core import clean_page
+from pipelines.feedtext import clean_fetched
 from pipelines.options import DEFAULT_OPTIONS, DEFAULT_RULES, CleanOptions, SiteRules
+from pipelines.sharedpool import PoolConfig, PoolLease, acquire_pool
 from pipelines.worker import warm_up
-from pipelines.workerpool import BrokenPool, TaskFailed, TaskTimeout, WorkerCrashed, WorkerPool
+from pipelines.workerpool import BrokenPool, TaskFailed, TaskTimeout, WorkerCrashed
 
 logger = logging.getLogger(__name__)
 
@@ -23,13 +24,16 @@ MAX_DETAIL_CHARS = 200
 
 
 class CleaningPipeline:
-    """RawPage -> Article through ``clean_page`` in worker processes; a Rejection becomes a counted DropItem.
+    """RawPage -> Article through ``clean_fetched`` in worker processes; a Rejection is a counted DropItem.
 
     A page the core cannot clean is a counted drop, never an error of the crawl: ``extract_error`` (counted by
     exception class too), ``extract_timeout`` (over KZNEWS_EXTRACT_TIMEOUT: its worker is killed and
     replaced, the page is not retried), ``worker_crashed`` (its worker died twice with it: it was retried once
     on a fresh worker; ``kznews/worker_crashes`` counts the deaths); workers that cannot start at all close
     the spider with reason ``worker_pool_broken``.
+
+    The worker processes are the process's one pool, shared by every crawl in it (a harvest's sites:
+    pipelines/sharedpool.py); each crawl's pages, drops and worker deaths are counted in its own stats.
 
     Settings:
         KZNEWS_EXTRACT_WORKERS: worker processes (default: CPU count; 0 cleans in the crawl's process, where
@@ -48,7 +52,7 @@ class CleaningPipeline:
         self.options = options
         self.nice = nice
         self.timeout = timeout
-        self.pool: WorkerPool | None = None
+        self.pool: PoolLease | None = None
         self.seen_urls: set[str] = set()
         self.stopping: asyncio.Future[None] | None = None  # the spider close this pipeline asked for
 
@@ -64,21 +68,17 @@ class CleaningPipeline:
         )
 
     async def open_spider(self) -> None:
-        """Start the worker processes; they load their models while discovery runs."""
+        """Lease the process's worker pool (the first crawl starts it: the workers load their models while
+        discovery runs)."""
         if self.workers:
-            self.pool = WorkerPool(
-                self.workers,
-                initializer=warm_up,
-                on_crash=self._crashed,
-                nice=self.nice,
-                task_timeout=self.timeout,
-            )
-            await self.pool.start()
+            config = PoolConfig(self.workers, initializer=warm_up, nice=self.nice, task_timeout=self.timeout)
+            self.pool = await acquire_pool(config, on_crash=self._crashed)
 
     async def close_spider(self) -> None:
-        """Stop the workers (the pages in flight are done: Scrapy closes pipelines after them)."""
+        """Release the pool; the last crawl's release stops the workers (the pages in flight are done:
+        Scrapy closes pipelines after them)."""
         if self.pool:
-            await self.pool.close()
+            await self.pool.release()
 
     async def process_item(self, item: Any) -> Any:
         """Clean RawPage items; pass everything else through."""
@@ -87,7 +87,7 @@ class CleaningPipeline:
         rules = self._rules()
         if self.pool:
             try:
-                result = await self.pool.run(clean_page, item, rules, self.options)
+                result = await self.pool.run(clean_fetched, item, rules, self.options)
             except TaskTimeout as exc:
                 self._drop("extract_timeout", f"{exc} <{item.url}>")
             except TaskFailed as exc:
@@ -99,7 +99,7 @@ class CleaningPipeline:
                 self._stop("worker_pool_broken")
                 self._drop("worker_pool_broken", f"{exc} <{item.url}>")
         else:
-            result = clean_page(item, rules, self.options)
+            result = clean_fetched(item, rules, self.options)
         if isinstance(result, Rejection):
             if result.reason == "blocked_page":  # counted with the challenges the spider recognised
                 runstats.count_blocked(self.stats, item.url)
@@ -114,6 +114,10 @@ class CleaningPipeline:
             self._drop("duplicate", f"{key} already cleaned in this run")
         self.seen_urls.add(key)
         self.stats.inc_value(runstats.CLEANED)
+        if result.body_source == "feed":  # the page was not there to read: its feed item's text was
+            self.stats.inc_value(runstats.FEED_TEXT_CLEANED)
+            if item.status == 200:  # a challenge page (the spider counted those it recognised itself)
+                runstats.count_blocked(self.stats, item.url)
         self._count_drift(item, result)
         return result
 

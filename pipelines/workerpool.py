@@ -64,6 +64,7 @@ class _Job:
     payload: bytes
     future: asyncio.Future[Any]
     crashes: int = 0  # workers that died running it
+    on_crash: Callable[[int | None], None] | None = None  # the caller's, for a worker dying on this task
 
 
 @dataclass(eq=False)
@@ -148,8 +149,12 @@ class WorkerPool:
         for _ in range(self.size):
             await self._spawn(0)
 
-    async def run(self, fn: Callable[..., Any], *args: Any) -> Any:
+    async def run(
+        self, fn: Callable[..., Any], *args: Any, on_crash: Callable[[int | None], None] | None = None
+    ) -> Any:
         """Run ``fn(*args)`` in a worker; its result, or its exception with the worker's traceback chained.
+
+        A worker dying on it is reported to ``on_crash`` if given (a sharer's own count), else the pool's.
 
         Raises:
             TaskFailed: the task raised what cannot be raised here as itself (see TaskFailed), or its
@@ -164,7 +169,7 @@ class WorkerPool:
         future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
         self.outstanding.add(future)
         future.add_done_callback(self.outstanding.discard)
-        self.jobs.put_nowait(_Job(payload, future))
+        self.jobs.put_nowait(_Job(payload, future, on_crash=on_crash))
         return await future
 
     async def close(self) -> None:
@@ -286,8 +291,9 @@ class WorkerPool:
         if worker.expired is None:  # it died on its own, not for a task's time
             state = "died" if worker.ready else "died before it was ready"
             logger.error("worker %s %s (exit code %s): %r", pid, state, code, exc)
-            if self.on_crash:
-                self.on_crash(code)
+            running = worker.pending[0].on_crash if worker.ready and worker.pending else None
+            if on_crash := running or self.on_crash:
+                on_crash(code)
         for index, job in enumerate(worker.pending):  # none if it never got ready
             if job.future.cancelled():
                 continue

@@ -12,7 +12,11 @@ import argparse
 import json
 import sys
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from socketserver import BaseServer
+from typing import TypeVar
 from urllib.parse import urlsplit
 
 from crawler.fixturesite import DEFAULT_MANIFEST, FixturePage, load_manifest
@@ -61,6 +65,9 @@ class FixtureHandler(BaseHTTPRequestHandler):
         """Silence the per-request stderr line; the log is kept in memory."""
 
 
+S = TypeVar("S", bound=BaseServer)
+
+
 class FixtureServer(ThreadingHTTPServer):
     """ThreadingHTTPServer holding the page index and the request log."""
 
@@ -77,6 +84,18 @@ class FixtureServer(ThreadingHTTPServer):
     def base_url(self) -> str:
         """``http://127.0.0.1:<port>``."""
         return f"http://127.0.0.1:{self.server_address[1]}"
+
+
+@contextmanager
+def serving(server: S) -> Iterator[S]:
+    """``server`` answering from a daemon thread of this process until the block ends, then closed."""
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield server
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -2,25 +2,19 @@
 one under a named reason, and exits."""
 
 import subprocess
-import threading
 
 import pytest
 
 from tests.crawls import CRAWL_TIMEOUT_S, ROOT, crawl_command, mismatches, read_store
 from tests.fixture_data import EXPECTED
 from tests.hostile_http import CLAIMS, GOOD, HOSTILE, SLOW_S, HostileServer, block_page_urls
+from tests.mockserver import serving
 
 
 @pytest.fixture
 def hostile_site():
-    server = HostileServer()
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with serving(HostileServer()) as server:
         yield server.site
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 @pytest.mark.slow

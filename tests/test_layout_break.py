@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from crawler.drift import LAYOUT_FALLBACK_MIN
 from crawler.fixturesite import DEFAULT_MANIFEST, pack_fixture_site
 from crawler.profiles import PROFILES
 from crawler.report import build_report
@@ -34,7 +35,11 @@ execute()
 """
 
 
-@pytest.mark.parametrize("site", sorted(PROFILES))
+# Only profiles whose layouts name a body selector can lose it (thin profiles read every page generically).
+LAYOUT_SITES = sorted(name for name, p in PROFILES.items() if any(layout.body for layout in p.rules.layouts))
+
+
+@pytest.mark.parametrize("site", LAYOUT_SITES)
 def test_broken_layout_loses_no_article_and_the_report_says_so(site, tmp_path):
     archive = tmp_path / "site.warc.gz"
     pack_fixture_site(DEFAULT_MANIFEST, archive)
@@ -60,7 +65,6 @@ def test_broken_layout_loses_no_article_and_the_report_says_so(site, tmp_path):
         engine.dispose()
     selector = PROFILES[site].rules.layout_for(datetime.now(UTC).date()).body  # as the profile names it
     fit = [str(alert) for alert in report.alerts if alert.rule == "layout_fallback"]
-    assert fit == [
-        f"ALERT {site}: layout `{selector}` matched 0 of {fallen} pages in the last day; "
-        "generic extraction used"
-    ]
+    alert = f"ALERT {site}: layout `{selector}` matched 0 of {fallen} pages in the last day; "
+    alert += "generic extraction used"
+    assert fit == ([alert] if fallen >= LAYOUT_FALLBACK_MIN else [])  # fewer pages say nothing yet

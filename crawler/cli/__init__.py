@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from typing import NamedTuple
 
 from crawler.cli.options import BadInput, OneLineParser
+from crawler.usererrors import SitesFileError
 
 EXIT_BAD_INPUT = 2  # as argparse's usage errors
 
@@ -59,6 +60,11 @@ COMMANDS: dict[str, Command] = {
         ("kznews reprocess --site kazinform --since 2026-04-01 --dry-run",),
     ),
     "db": Command("crawler.cli.db", "database maintenance (schema migrations)", ("kznews db upgrade",)),
+    "sites": Command(
+        "crawler.cli.sites",
+        "the sites table: editions, region and discovery of every site (yours too)",
+        ("kznews sites", "KZNEWS_SITES_FILE=my-sites.toml kznews sites --markdown"),
+    ),
     "fixture": Command(
         "crawler.cli.fixture",
         "(checkout only) regenerate a fixture page's golden and show the diff",
@@ -111,14 +117,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `kznews` console script: bad input is one line ``kznews COMMAND: error: ...``."""
     argv = list(sys.argv[1:] if argv is None else argv)
     command = next((arg for arg in argv if not arg.startswith("-")), None)
-    args = build_parser(command if command in COMMANDS else None).parse_args(argv)
+    prog = f"kznews {command}" if command in COMMANDS else "kznews"
     try:
+        args = build_parser(command if command in COMMANDS else None).parse_args(argv)
+        prog = args.prog  # a nested command sets its own
         return args.run(args)
     except Exception as exc:
         # Imported here, not at the top: `import db` loads SQLAlchemy, which would slow every --help.
         from db.urls import DatabaseUrlError
 
-        if not isinstance(exc, BadInput | DatabaseUrlError):
+        if not isinstance(exc, BadInput | DatabaseUrlError | SitesFileError):
             raise  # a bug: its traceback is what a report needs
-        print(f"{args.prog}: error: {exc}", file=sys.stderr)  # a nested command sets its own prog
+        print(f"{prog}: error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT

@@ -32,8 +32,9 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-GIVE_UP_AFTER = 6
-"""KZNEWS_GIVE_UP_AFTER's default: retries included, two hosts' robots.txt and a retry or so (0: never)."""
+GIVE_UP_AFTER = 4
+"""KZNEWS_GIVE_UP_AFTER's default: a URL's tries (robots.txt and its RETRY_TIMES retries) without any answer;
+each costs a politeness delay, so an unreachable one-host site is given up in about 8 s (0: never)."""
 PROBE_WAIT_FACTOR = 2
 """A request waiting for a host's probe waits at most this many DOWNLOAD_TIMEOUTs, then probes itself."""
 QUIET_LOGGERS = ("scrapy.downloadermiddlewares.robotstxt", "scrapy.core.scraper")
@@ -58,7 +59,7 @@ class UnreachableSiteMiddleware:
     """Downloader middleware next to the downloader (it sees every try, retries and robots.txt included).
 
     Settings:
-        KZNEWS_GIVE_UP_AFTER: tries in a row without an answer before the spider closes (default 6; 0 never).
+        KZNEWS_GIVE_UP_AFTER: tries in a row without an answer before the spider closes (default 4; 0 never).
             Any response, whatever its status, resets the count.
     """
 

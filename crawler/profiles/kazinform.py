@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 from crawler.profiles import shared
 from crawler.profiles.schema import Edition, Listing, Politeness, Rss, Sitemap, SiteProfile, UrlRules
-from pipelines.options import Layout, SiteRules
+from pipelines.article import Translation
+from pipelines.hooks import HookPage
+from pipelines.options import FieldHook, Layout, SiteRules
 
 # English: the agency also brands its English service as qazinform.com [cfg], but www.inform.kz/en/ serves
 # the same stories under the URL scheme, sitemap and markup of the other editions [seen pages corpus], so
@@ -43,6 +46,19 @@ OLD_LAYOUT = Layout(  # 2023 design, up to early 2026 [code Greemq/ainews kazinf
     tags="div.article__tags a",
     drop=(".article__tags", *shared.AD_SLOTS, *shared.SHARE_WIDGETS, *shared.MEDIA_CHROME, "img"),
 )
+
+
+def latin_edition_links(page: HookPage, found: tuple[Translation, ...]) -> tuple[Translation, ...]:
+    """Translations with the site's own code "qz" read as qz.inform.kz's Latin-script Kazakh ("kk-Latn").
+
+    Its language switcher says "ру қз qz 中文" [seen], so "qz" in a hreflang or lang attribute is taken to
+    name that edition [guess]; the first link per language stays, as for the other codes.
+    """
+    by_lang: dict[str, Translation] = {}
+    for link in found:
+        by_lang.setdefault("kk-Latn" if link.lang == "qz" else link.lang, link)
+    return tuple(replace(link, lang=lang) for lang, link in by_lang.items())
+
 
 PROFILE = SiteProfile(
     name="kazinform",
@@ -89,6 +105,7 @@ PROFILE = SiteProfile(
         layouts=(OLD_LAYOUT, CURRENT_LAYOUT),
         junk=(),  # its boilerplate (Telegram promos, "Читайте также") is covered by the shared rules
         agencies=shared.KAZINFORM_AGENCY,
+        hooks=(FieldHook("translations", f"{__name__}:latin_edition_links"),),
     ),
     politeness=Politeness(download_delay=1.0, concurrency=2),  # news_scraper's inform.kz values [code]
 )

@@ -19,6 +19,29 @@ from pipelines.options import SiteRules
 
 LANGS = ("ru", "kk", "en")
 SCRIPTS = ("Cyrl", "Latn")
+KZ_REGIONS: Mapping[str, str] = {  # ISO 3166-2:KZ, the numeric codes in force since 2022
+    "KZ-10": "Abai Region",
+    "KZ-11": "Akmola Region",
+    "KZ-15": "Aktobe Region",
+    "KZ-19": "Almaty Region",
+    "KZ-23": "Atyrau Region",
+    "KZ-27": "West Kazakhstan Region",
+    "KZ-31": "Jambyl Region",
+    "KZ-33": "Jetisu Region",
+    "KZ-35": "Karaganda Region",
+    "KZ-39": "Kostanay Region",
+    "KZ-43": "Kyzylorda Region",
+    "KZ-47": "Mangystau Region",
+    "KZ-55": "Pavlodar Region",
+    "KZ-59": "North Kazakhstan Region",
+    "KZ-61": "Turkistan Region",
+    "KZ-62": "Ulytau Region",
+    "KZ-63": "East Kazakhstan Region",
+    "KZ-71": "Astana",
+    "KZ-75": "Almaty",
+    "KZ-79": "Shymkent",
+}
+"""Home regions of regional outlets by ISO 3166-2:KZ code; national outlets have none."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,7 +89,8 @@ class Sitemap:
 
 @dataclass(frozen=True, slots=True)
 class Rss:
-    """An RSS 2.0 feed: each ``<item>`` gives a ``<link>`` and an RFC 822 ``<pubDate>``."""
+    """An RSS 2.0 (or RDF) feed, each ``<item>`` a ``<link>`` and an RFC 822 ``<pubDate>``; or an Atom feed,
+    each ``<entry>`` a ``<link href>`` and an RFC 3339 ``<updated>`` / ``<published>``."""
 
     url: str
     edition: str | None = None
@@ -74,15 +98,24 @@ class Rss:
 
 @dataclass(frozen=True, slots=True)
 class Listing:
-    """A paginated list of article cards ("lenta", "/news/page/N/").
+    """A paginated list of article cards ("lenta", "/news/page/N/"), or a "load more" endpoint answering JSON
+    whose field holds the cards' HTML (zakon.kz ``?handler=LoadMoreNews&p={page}``, diapazon.kz
+    ``/article/more-list?offset={offset}``): the cards are then read from that HTML as from a listing page.
 
     Args:
-        url_template: page URL with a ``{page}`` placeholder.
+        url_template: page URL with a ``{page}`` placeholder (the page number), an ``{offset}`` one (the
+            index of the page's first item: ``(page - first_page) * step``), or both.
         edition: as for Sitemap.
         first_page: number of the first page.
         max_pages: pages to read per crawl at most (None = until a page brings nothing new).
-        card: CSS selector of one article card; None = every article link on the page, undated.
+        card: CSS selector of one article card; None = every article link on the page, undated (in a JSON
+            answer's HTML, which holds nothing but cards: every link on the site).
         card_date: CSS selector, inside a card, of the card's date text ("Вчера", "01 декабря 2025").
+        step: items per page, the increment of ``{offset}``.
+        html_field: dotted path of the JSON answer's field holding the page's HTML ("html", "data.items"; a
+            list of strings is joined); None = the answer is an HTML page. Empty HTML ends the listing.
+        more_field: dotted path of the JSON answer's field saying whether more pages follow ("more",
+            "meta.has_more"): a false value ends the listing; absent from an answer, it says nothing.
     """
 
     url_template: str
@@ -91,14 +124,21 @@ class Listing:
     max_pages: int | None = None
     card: str | None = None
     card_date: str | None = None
+    step: int = 1
+    html_field: str | None = None
+    more_field: str | None = None
 
     def __post_init__(self) -> None:
-        if "{page}" not in self.url_template:
-            raise ValueError(f"listing url_template {self.url_template!r} has no {{page}}")
+        if "{page}" not in self.url_template and "{offset}" not in self.url_template:
+            raise ValueError(f"listing url_template {self.url_template!r} has no {{page}} or {{offset}}")
+        if self.step < 1:
+            raise ValueError(f"listing {self.url_template!r}: step {self.step} is not a positive integer")
+        if self.more_field and not self.html_field:
+            raise ValueError(f"listing {self.url_template!r}: more_field needs html_field (a JSON answer)")
 
     def page_url(self, page: int) -> str:
         """The URL of listing page ``page``."""
-        return self.url_template.format(page=page)
+        return self.url_template.format(page=page, offset=(page - self.first_page) * self.step)
 
 
 Source = Sitemap | Rss | Listing
@@ -173,6 +213,7 @@ class SiteProfile:
         article_urls: scope and article-URL recognition.
         rules: what the cleaning core needs to know about the site (layouts, junk, agencies, tz).
         politeness: crawl pace.
+        region: ISO 3166-2:KZ code of a regional outlet's home region (KZ_REGIONS); None for a national one.
     """
 
     name: str
@@ -182,11 +223,18 @@ class SiteProfile:
     article_urls: UrlRules
     rules: SiteRules
     politeness: Politeness = field(default_factory=Politeness)
+    region: str | None = None
     _edition_prefixes: tuple[tuple[str, str], ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
+        if self.region is not None and self.region not in KZ_REGIONS:
+            raise ValueError(
+                f"{self.name}: region {self.region!r} is not an ISO 3166-2:KZ code ({', '.join(KZ_REGIONS)})"
+            )
         if not self.rules.hosts:  # the core trusts a canonical link only on the site's own hosts
             object.__setattr__(self, "rules", replace(self.rules, hosts=self.article_urls.hosts))
+        if self.rules.region != self.region:  # the core copies it to the site's articles
+            object.__setattr__(self, "rules", replace(self.rules, region=self.region))
         prefixes = sorted(((_schemeless(e.base_url), k) for k, e in self.editions.items()), reverse=True)
         # Reverse order puts a prefix after the longer ones extending it: the first match is the longest.
         object.__setattr__(self, "_edition_prefixes", tuple(prefixes))
@@ -203,6 +251,13 @@ class SiteProfile:
             return (source.edition,)
         host = urlsplit(_source_url(source)).hostname
         return tuple(k for k, e in self.editions.items() if urlsplit(e.base_url).hostname == host)
+
+    def states_feeds(self, editions: tuple[str, ...]) -> bool:
+        """True when a stated sitemap or RSS feed serves one of ``editions`` (else discovery searches)."""
+        return any(
+            isinstance(source, Sitemap | Rss) and set(self.editions_of(source)) & set(editions)
+            for source in self.sources
+        )
 
     def edition_for_url(self, url: str) -> str | None:
         """The key of the edition whose base URL is the longest prefix of ``url`` (scheme ignored)."""

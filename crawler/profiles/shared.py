@@ -2,23 +2,13 @@
 
 from __future__ import annotations
 
-AD_SLOTS = (
-    "[id^='adfox_']",  # Yandex adfox containers on every tengrinews page [seen homepage 2024-10]
-    "[id*='adfox']",  # Kazinform body cleaners remove these [code Greemq/ainews kazinform_parser.py]
-    ".adfox",
-    "ins.adsbygoogle",  # AdSense slots [seen tengrinews homepage]
-    # Yandex RTB: class="UZznxc yandex_rtb_R-A-2448216-4" on the real tengrinews homepage [seen kz-sites.md
-    # §14]; the block id sits inside a class token, which a ".yandex_rtb" class selector misses.
-    "[class*='yandex_rtb']",
-)
-"""Advertising containers that can sit inside an article body."""
+from pipelines import rules
 
-SHARE_WIDGETS = (
-    "[data-share-root]",  # tengrinews share block [code yelzha/tengrinews-open-project]
-    ".share",
-    ".social-buttons",
-)
-"""Share and follow-us widgets."""
+AD_SLOTS = rules.AD_SLOTS
+"""Advertising containers that can sit inside an article body (the core removes them on the generic path)."""
+
+SHARE_WIDGETS = rules.SHARE_WIDGETS
+"""Share and follow-us widgets (on the generic path trafilatura and the text rules drop them)."""
 
 MEDIA_CHROME = ("script", "style", "noscript", "iframe", "figcaption")
 """Elements that never hold article text (captions are credited separately by the core)."""

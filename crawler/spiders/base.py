@@ -15,6 +15,7 @@ from scrapy.http import Request, Response
 from crawler.incremental import IncrementalFilter
 from crawler.profiles.schema import Listing, Rss, Sitemap, SiteProfile, Source
 from crawler.spiders.arguments import SpiderArguments, parse_arguments, parse_positive
+from crawler.spiders.autodiscovery import DEFAULT_PROBES, AutodiscoveryMixin
 from crawler.spiders.discovery import (
     Candidate,
     in_window,
@@ -22,8 +23,9 @@ from crawler.spiders.discovery import (
     read_rss,
 )
 from crawler.spiders.failures import FailureMixin, plain_headers
+from crawler.spiders.fulltext import feed_text_of, keep_feed_texts, stand_in_page
 from crawler.spiders.listings import ListingMixin
-from crawler.spiders.sitemaps import read_sitemap, sitemap_body, sitemap_urls
+from crawler.spiders.sitemaps import SITEMAP_MAXSIZE, read_sitemap, sitemap_body, sitemap_urls
 from pipelines import runstats
 from pipelines.article import RawPage
 from pipelines.blockpage import CHALLENGE_STATUSES
@@ -31,8 +33,6 @@ from pipelines.blockpage import CHALLENGE_STATUSES
 if TYPE_CHECKING:
     from scrapy.settings import BaseSettings
 
-SITEMAP_MAXSIZE = 50 * 1024 * 1024
-"""A sitemap's size limit on the wire and inflated: the protocol's 50 MB (pages: DOWNLOAD_MAXSIZE)."""
 NEWS_SITEMAP = r"news"
 """A sitemap whose URL says "news" (sitemap-news.xml, news-sitemap.xml) lists stories, as a feed does."""
 ARTICLE_PRIORITY = 10
@@ -42,7 +42,7 @@ STOP_AFTER_STALE_PAGES = 2
 one stale page may just be the list shifting under us while we read it."""
 
 
-class NewsSpider(ListingMixin, FailureMixin, scrapy.Spider):
+class NewsSpider(AutodiscoveryMixin, ListingMixin, FailureMixin, scrapy.Spider):
     """Crawl one site profile: discover article URLs, fetch them, yield RawPage (never a challenge page).
 
     Arguments (``-a``, parsed by crawler.spiders.arguments): ``lang=ru,kk`` editions (default all),
@@ -50,6 +50,8 @@ class NewsSpider(ListingMixin, FailureMixin, scrapy.Spider):
     on source dates (sitemap lastmod, RSS pubDate, listing card dates; undated URLs pass),
     ``max_pages=N`` listing pages per listing, ``now=ISO`` the instant relative card dates resolve against,
     ``refresh=1`` fetch article URLs already stored too (default: only new ones, see crawler.incremental).
+    The stated sources come first; autodiscovery (KZNEWS_DISCOVERY, crawler.spiders.autodiscovery) adds the
+    sitemaps and feeds a thin profile does not state.
 
     Every request is ``dont_filter``: the spider deduplicates itself (per run) and the database decides what
     is already stored, so a JOBDIR's dupefilter left behind by a killed run cannot hide unstored articles.
@@ -96,12 +98,16 @@ class NewsSpider(ListingMixin, FailureMixin, scrapy.Spider):
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> NewsSpider:
-        """Attach the incremental filter and read KZNEWS_STOP_AFTER_STALE_PAGES."""
+        """Attach the incremental filter; read KZNEWS_STOP_AFTER_STALE_PAGES and the discovery settings."""
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.incremental = IncrementalFilter.from_crawler(crawler, refresh=spider.refresh)
         stale_limit = crawler.settings.get("KZNEWS_STOP_AFTER_STALE_PAGES", STOP_AFTER_STALE_PAGES)
         spider.stale_limit = (
             parse_positive(stale_limit, "KZNEWS_STOP_AFTER_STALE_PAGES") or STOP_AFTER_STALE_PAGES
+        )
+        settings = crawler.settings
+        spider.configure_autodiscovery(
+            settings.get("KZNEWS_DISCOVERY", "auto"), settings.get("KZNEWS_DISCOVERY_PROBES", DEFAULT_PROBES)
         )
         return spider
 
@@ -119,7 +125,7 @@ class NewsSpider(ListingMixin, FailureMixin, scrapy.Spider):
             settings.set("USER_AGENT", f"kznews/{version} (+{contact})", priority=contact_priority)
 
     async def start(self) -> AsyncIterator[Request]:
-        """One request per source serving a selected edition."""
+        """One request per source serving a selected edition, then autodiscovery's."""
         for source in self.profile.sources:
             if not set(self.profile.editions_of(source)) & set(self.editions):
                 continue
@@ -131,6 +137,8 @@ class NewsSpider(ListingMixin, FailureMixin, scrapy.Spider):
                 request = self._page_request(source.url, self.parse_rss, source)
             if request is not None:
                 yield request
+        for request in self.autodiscovery_requests():
+            yield request
 
     def _page_request(self, url: str, callback: Any, source: Source, **kwargs: int) -> Request | None:
         """A discovery request (None when this run already asked for the page)."""
@@ -148,11 +156,12 @@ class NewsSpider(ListingMixin, FailureMixin, scrapy.Spider):
             dont_filter=True,
         )
 
-    def _source(self, source: Source | str) -> Source | None:
-        """The source a request names (by URL, as queued on disk); None, counted, if the profile lost it."""
+    def _source(self, source: Source | str, kind: type[Sitemap] | type[Rss] | None = None) -> Source | None:
+        """The source a request names (by URL, as queued on disk; a found ``kind`` of source found again);
+        None, counted, if the profile lost it."""
         if not isinstance(source, str):
             return source
-        found = self._sources.get(source)
+        found = self._sources.get(source) or (kind and self.rediscovered(source, kind))
         if found is None:
             self._inc(runstats.dropped("unknown_source"))
             self.logger.warning(
@@ -162,7 +171,7 @@ class NewsSpider(ListingMixin, FailureMixin, scrapy.Spider):
 
     async def parse_sitemap(self, response: Response, source: Sitemap | str) -> AsyncIterator[Request]:
         """Follow a robots.txt's sitemaps, a sitemap index's children, or a urlset's articles."""
-        source = self._source(source)  # type: ignore[assignment]
+        source = self._source(source, Sitemap)  # type: ignore[assignment]
         if source is None or not self._usable(response):
             return
         if response.url.endswith("/robots.txt"):
@@ -201,10 +210,11 @@ class NewsSpider(ListingMixin, FailureMixin, scrapy.Spider):
         return requests
 
     async def parse_rss(self, response: Response, source: Rss | str) -> AsyncIterator[Request]:
-        """Follow the items of an RSS 2.0 feed."""
-        if self._source(source) is None or not self._usable(response):
+        """Follow the items of an RSS or Atom feed."""
+        if self._source(source, Rss) is None or not self._usable(response):
             return
-        for request in await self._follow_all(read_rss(response.body), "rss", feed=True):
+        requests = await self._follow_all(read_rss(response.body, self.tz), "rss", feed=True)
+        for request in keep_feed_texts(requests, response.body, self._inc):  # full texts ride along
             yield request
 
     async def _follow_all(
@@ -212,7 +222,8 @@ class NewsSpider(ListingMixin, FailureMixin, scrapy.Spider):
     ) -> list[Request]:
         """Article requests for one discovery page's candidates: admitted, then the stored ones dropped
         (one database lookup for the page; a sitemap lastmod newer than our fetch brings one back).
-        ``feed``: a news sitemap or an RSS feed, whose URLs are fetched whatever the include patterns say.
+        ``feed``: a news sitemap or a feed, whose URLs are fetched whatever the include patterns say (as any
+        URL is when the profile has no include patterns: a thin profile's pages decide).
 
         One page is decided at a time: while a page waits for its look-up, another naming the same URLs
         must not admit them too (each URL is requested once per run).
@@ -236,7 +247,7 @@ class NewsSpider(ListingMixin, FailureMixin, scrapy.Spider):
                     errback=self.request_failed,
                     cb_kwargs={
                         "edition": self.profile.edition_for_url(candidate.url),
-                        "outside_rules": not self.profile.article_urls.matches_include(candidate.url),
+                        "outside_rules": self._outside_rules(candidate.url),
                     },
                     priority=ARTICLE_PRIORITY,
                     dont_filter=True,
@@ -252,7 +263,7 @@ class NewsSpider(ListingMixin, FailureMixin, scrapy.Spider):
         if not rules.in_scope(url):
             self._inc(runstats.offsite(url))
             return None
-        if rules.excluded(url) or not (feed or rules.matches_include(url)):
+        if rules.excluded(url) or not (feed or not rules.include or rules.matches_include(url)):
             self._inc(runstats.skipped("not_article"))
             return None
         if self.profile.edition_for_url(url) not in self.editions:
@@ -265,6 +276,11 @@ class NewsSpider(ListingMixin, FailureMixin, scrapy.Spider):
             return None
         return Candidate(url, candidate.when)
 
+    def _outside_rules(self, url: str) -> bool:
+        """True when the profile's include patterns miss the URL (none stated: nothing to miss)."""
+        rules = self.profile.article_urls
+        return bool(rules.include) and not rules.matches_include(url)
+
     def parse_article(
         self, response: Response, edition: str, outside_rules: bool = False
     ) -> Iterator[RawPage]:
@@ -275,6 +291,8 @@ class NewsSpider(ListingMixin, FailureMixin, scrapy.Spider):
         workers wait on. ``kznews/article_pages`` counts the article URLs answered with 200.
         """
         if response.status != 200 and not self._usable(response):
+            if stand_in := stand_in_page(response.request, self.profile, response.status):
+                yield stand_in  # a challenge, or a 503 after its retries: the feed item's text instead
             return
         warc = response.meta.get("kznews_warc") or {}
         fetched_at = (
@@ -296,6 +314,7 @@ class NewsSpider(ListingMixin, FailureMixin, scrapy.Spider):
             warc_offset=warc.get("offset"),
             outside_rules=outside_rules,
             aliases=redirected,
+            feed_text=feed_text_of(response.request, self.profile),  # if the page is a challenge after all
         )
 
     def _inc(self, key: str) -> None:

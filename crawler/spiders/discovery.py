@@ -1,12 +1,15 @@
-"""Read discovery documents (RSS feeds, listing pages; sitemaps: sitemaps.py) into dated URL candidates."""
+"""Read discovery documents (RSS and Atom feeds, listing pages and "load more" JSON; sitemaps: sitemaps.py)
+into dated URL candidates."""
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime, tzinfo
 from email.utils import parsedate_to_datetime
+from typing import Any
 from urllib.parse import urljoin
 from zoneinfo import ZoneInfo
 
@@ -17,6 +20,9 @@ from parsel import Selector
 from pipelines.dates import parse_date
 
 logger = logging.getLogger(__name__)
+ATOM = "{http://www.w3.org/2005/Atom}"
+RSS1 = "{http://purl.org/rss/1.0/}"
+DUBLIN_CORE = "{http://purl.org/dc/elements/1.1/}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,32 +45,76 @@ def repair_loc(loc: str) -> str:
 
 
 def normalize_url(url: str) -> str:
-    """The dedup form of a URL: lower-case host, no fragment, no tracking parameters (utm_*, fbclid...)."""
+    """The dedup form of a URL: lower-case host, no fragment, no tracking parameters (utm_*, fbclid...).
+
+    Other parameters stay: courlan's strict mode keeps only its own allow-list, and would cut ekaraganda.kz's
+    ``/?id=154252&mod=news_read`` (the story) down to ``/?id=154252``.
+    """
     try:
-        return courlan_normalize(url, strict=True)
+        url = courlan_normalize(url, strict=False)
     except (ValueError, AttributeError):  # courlan raises on hosts it cannot split; keep the URL as is
-        return url.split("#", 1)[0]
+        pass
+    return url.split("#", 1)[0]
 
 
-def read_rss(body: bytes) -> list[Candidate]:
-    """The items of an RSS 2.0 feed: <link> with its RFC 822 <pubDate> (None when absent or garbled)."""
+def read_rss(body: bytes, tz: tzinfo = UTC) -> list[Candidate]:
+    """The stories of a feed: RSS 2.0 / RDF ``<item>``s (``<link>``, RFC 822 ``<pubDate>``) or Atom
+    ``<entry>``s (the alternate ``<link href>``, RFC 3339 ``<updated>`` else ``<published>``, naive ones in
+    ``tz``); a date absent or garbled is None."""
     parser = lxml.etree.XMLParser(recover=True, resolve_entities=False, no_network=True)
     root = lxml.etree.fromstring(body, parser)
     if root is None:
         return []
     found = []
-    for item in root.iter("item"):
-        link = (item.findtext("link") or item.findtext("guid") or "").strip()
-        if not link:
-            continue
-        when = None
-        if pub_date := (item.findtext("pubDate") or "").strip():
-            try:
-                when = parsedate_to_datetime(pub_date)
-            except (TypeError, ValueError):
-                logger.debug("unparsable pubDate %r for %s", pub_date, link)
-        found.append(Candidate(repair_loc(link), when))
+    for item in root.iter("{*}item", ATOM + "entry"):
+        link, when = _atom_entry(item, tz) if item.tag == ATOM + "entry" else _rss_item(item, tz)
+        if link:
+            found.append(Candidate(repair_loc(link), when))
     return found
+
+
+def _rss_item(item: lxml.etree._Element, tz: tzinfo) -> tuple[str, datetime | None]:
+    """An RSS 2.0 item, or an RSS 1.0 (RDF) one: namespaced elements, a Dublin Core date."""
+    link = (item.findtext("link") or item.findtext(RSS1 + "link") or item.findtext("guid") or "").strip()
+    when = None
+    if pub_date := (item.findtext("pubDate") or "").strip():
+        try:
+            when = parsedate_to_datetime(pub_date)
+        except (TypeError, ValueError):
+            logger.debug("unparsable pubDate %r for %s", pub_date, link)
+    return link, when or parse_w3c_datetime(item.findtext(DUBLIN_CORE + "date"), tz)
+
+
+def _atom_entry(entry: lxml.etree._Element, tz: tzinfo) -> tuple[str, datetime | None]:
+    links = [(el.get("rel") or "alternate", el.get("href") or "") for el in entry.iter(ATOM + "link")]
+    link = next((href.strip() for rel, href in links if rel == "alternate" and href.strip()), "")
+    stamp = entry.findtext(ATOM + "updated") or entry.findtext(ATOM + "published")
+    return link, parse_w3c_datetime(stamp, tz)
+
+
+def read_load_more(body: bytes, html_field: str, more_field: str | None) -> tuple[str, bool | None] | None:
+    """A "load more" JSON answer's HTML (the ``html_field`` dotted path; a list of strings joined) and
+    whether more pages follow (``more_field``'s truth; None when not named or absent); None when the
+    answer is not JSON or has no such HTML field."""
+    try:
+        answer = json.loads(body)
+    except ValueError:  # UnicodeDecodeError is one
+        return None
+    html = _field(answer, html_field)
+    if isinstance(html, list) and all(isinstance(part, str) for part in html):
+        html = "\n".join(html)
+    if not isinstance(html, str):
+        return None
+    more = _field(answer, more_field) if more_field else None
+    return html, (None if more is None else bool(more))
+
+
+def _field(answer: Any, dotted: str) -> Any:
+    for name in dotted.split("."):
+        if not isinstance(answer, dict):
+            return None
+        answer = answer.get(name)
+    return answer
 
 
 def read_listing(
@@ -92,6 +142,17 @@ def parse_card_date(text: str | None, lang: str, now: datetime, tz: ZoneInfo) ->
     """
     parsed = parse_date(text, now=now, tz=tz.key, strict=False) if text else None
     return parsed.value if parsed is not None else None
+
+
+def parse_w3c_datetime(text: str | None, tz: tzinfo) -> datetime | None:
+    """A sitemap <lastmod> or Atom date ("2026-04-27", "2026-04-27T17:42:00+05:00", "...Z"), aware."""
+    if not text:
+        return None
+    try:
+        parsed = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=tz)
 
 
 def in_window(when: datetime | None, since: date | None, until: date | None, tz: ZoneInfo) -> bool:

@@ -21,14 +21,17 @@ from twisted.python.failure import Failure
 from twisted.web.client import ResponseFailed
 
 from crawler.middlewares.onsite import OFFSITE_MESSAGE
+from crawler.spiders.fulltext import page_unreachable, stand_in_page
 from pipelines import runstats
-from pipelines.article import header_map
+from pipelines.article import RawPage, header_map
 from pipelines.blockpage import detect_block_page
 
 GIVEN_UP_MESSAGE = "site given up for this run: no answer"
 """IgnoreRequest message of a request refused once the site was given up (middlewares/unreachable.py)."""
 QUEUED_CALLBACKS = frozenset(
     {"parse_sitemap", "parse_rss", "parse_listing", "parse_article", "request_failed"}
+    | {"parse_found_robots", "parse_home_page", "parse_probe", "autodiscovery_failed", "probe_failed"}
+    | {"parse_home_links", "home_links_failed"}
 )
 """The methods a request read back from a shared (Redis) queue may name as its callback or errback."""
 # Download failures by exception class, as named in the counters and the run summary. Scrapy's download
@@ -107,15 +110,19 @@ class FailureMixin:
                 return f"callback {getattr(method, '__name__', method)!r} is not a crawl callback"
         return None
 
-    def request_failed(self, failure: Failure) -> None:
+    def request_failed(self, failure: Failure) -> list[RawPage] | None:
         """Errback of every request: a failed download is one counted drop with its reason, not a traceback
-        (``kznews/dropped/redirect_loop``, ``too_large``, ``dns_error``, ``timeout``, ...)."""
+        (``kznews/dropped/redirect_loop``, ``too_large``, ``dns_error``, ``timeout``, ...). An article left
+        unreachable whose request carries its feed item's full text yields that text to be cleaned instead."""
         reason = failure_reason(failure)
         self.crawler.stats.inc_value(runstats.dropped(reason))
         request = getattr(failure, "request", None)
         self.logger.debug("request failed: %s <%s>", reason, request.url if request is not None else "?")
+        if page_unreachable(reason) and (stand_in := stand_in_page(request, self.profile)):
+            return [stand_in]
         if reason.startswith("http_"):
             failure.raiseException()  # Scrapy's HttpErrorMiddleware counts and logs it too
+        return None
 
     def _usable(self, response: Response) -> bool:
         """False (and counted) for a challenge page or a non-200 response let through for inspection."""

@@ -7,7 +7,6 @@ Our own reader rather than ``scrapy.utils.sitemap``, whose API "is subject to ch
 from __future__ import annotations
 
 import zlib
-from datetime import datetime
 from io import BytesIO
 from typing import NamedTuple
 from urllib.parse import urljoin
@@ -15,8 +14,10 @@ from zoneinfo import ZoneInfo
 
 import lxml.etree
 
-from crawler.spiders.discovery import Candidate, repair_loc
+from crawler.spiders.discovery import Candidate, parse_w3c_datetime, repair_loc
 
+SITEMAP_MAXSIZE = 50 * 1024 * 1024
+"""A sitemap's size limit on the wire and inflated: the protocol's 50 MB (pages: DOWNLOAD_MAXSIZE)."""
 GZIP_MAGIC = b"\x1f\x8b"
 INFLATE_CHUNK = 65_536
 NEWS_NAMESPACE = "{http://www.google.com/schemas/sitemap-news/0.9}"
@@ -88,17 +89,6 @@ def sitemap_urls(robots: bytes, base_url: str) -> list[str]:
         if name.strip().lower() == b"sitemap" and (url := value.strip().decode("utf-8", "replace")):
             urls.append(urljoin(base_url, url))
     return urls
-
-
-def parse_w3c_datetime(text: str | None, tz: ZoneInfo) -> datetime | None:
-    """A sitemap <lastmod> ("2026-04-27", "2026-04-27T17:42:00+05:00", "...Z") as an aware datetime."""
-    if not text:
-        return None
-    try:
-        parsed = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=tz)
 
 
 def _local_name(element: lxml.etree._Element) -> str:

@@ -1,4 +1,8 @@
-"""One NewsSpider subclass per site profile, generated: ``scrapy crawl <profile name>``; no site code here."""
+"""One NewsSpider subclass per site profile, generated: ``scrapy crawl <profile name>``; no site code here.
+
+The profiles are the built-in ones and those of the KZNEWS_SITES_FILE file, read as this module is loaded:
+a bad file stops the loading with crawler.usererrors.SitesFileError, one line naming the field.
+"""
 
 from __future__ import annotations
 

@@ -49,7 +49,7 @@ def scrapy_crawl(*argv: str, env: dict[str, str] | None = None) -> subprocess.Co
         (["kazinform", "-a", "lang=xx"], {}, ["-a lang", "editions: ru, kk, en, kk-Latn"]),
         (["kazinform", "-a", "max_pages=abc"], {}, ["-a max_pages", "positive integer"]),
         (["kazinform", "-a", "sinse=2d"], {}, ["-a sinse", "arguments: lang, since"]),
-        (["nosuch"], {}, ["'nosuch'", "spiders: kazinform, tengrinews"]),
+        (["nosuch"], {}, ["'nosuch'", "spiders: ", "kazinform, khabar24", "(scrapy list)"]),
         (["kazinform", "-s", "KZNEWS_DATABASE_URL=mysql://x/y"], {}, ["-s KZNEWS_DATABASE_URL", "mysql"]),
         (["kazinform"], {"KZNEWS_DATABASE_URL": "garbage"}, ["KZNEWS_DATABASE_URL", "sqlite:///"]),
     ],

@@ -108,7 +108,7 @@ def test_real_crawl_through_the_mirror(fresh_mockserver, tmp_path):
         logs[site] = result.stderr
     served = mockserver.log()[before:]
     scraped = {u for log in logs.values() for u in re.findall(r"Scraped from <200 (\S+)>", log)}
-    expected = EXPECTED
+    expected = {url: article for url, article in EXPECTED.items() if article["site"] in logs}
     assert scraped == set(expected)
     assert not any("/press_releases/" in path for path in served)  # robots.txt Disallow
     assert "Forbidden by robots.txt" in logs["tengrinews"]

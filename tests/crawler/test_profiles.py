@@ -13,7 +13,8 @@ MANIFEST = load_manifest()
 
 class TestRegistry:
     def test_profiles_are_registered_by_their_names(self):
-        assert set(PROFILES) == {"kazinform", "tengrinews"}
+        known = "azh diapazon ekaraganda kazinform lada tengrinews uralskweek vecher".split()
+        assert set(known) <= set(PROFILES)
         assert all(name == profile.name for name, profile in PROFILES.items())
 
     def test_a_duplicate_name_fails(self):
@@ -38,8 +39,8 @@ class TestRegistry:
         assert rules_for("kazinform").name == "kazinform"
         assert rules_for(url="https://qz.inform.kz/news/a-4e7a21/").name == "kazinform"
         assert rules_for(url="https://example.org/x") is DEFAULT_RULES
-        with pytest.raises(KeyError, match="unknown site 'nur'"):
-            rules_for("nur")
+        with pytest.raises(KeyError, match="unknown site 'example'"):
+            rules_for("example")
 
 
 class TestSchemaValidation:
@@ -105,21 +106,35 @@ class TestFixtureCoverage:
 
 
 class TestSitesTable:
-    def test_one_row_per_edition_with_its_discovery(self):
+    def test_one_row_per_edition_with_its_region_and_discovery(self):
         table = render_sites_table().splitlines()
-        assert table[0].startswith("| Site | Spider |")
+        assert table[0] == "| Site | Spider | Region | Edition | Language | Base URL | Discovery |"
         rows = table[2:]
         assert len(rows) == sum(len(p.editions) for p in PROFILES.values())
         assert all(row.count("|") == table[0].count("|") for row in rows)
-        assert "| Tengrinews | `tengrinews` | kk | kk-Cyrl | https://kaz.tengrinews.kz/ | sitemap |" in rows
         assert (
-            "| Kazinform | `kazinform` | kk-Latn | kk-Latn | https://qz.inform.kz/ | sitemap, listing |"
+            "| Tengrinews | `tengrinews` | — | kk | kk-Cyrl | https://kaz.tengrinews.kz/ | sitemap |" in rows
+        )
+        assert (
+            "| Kazinform | `kazinform` | — | kk-Latn | kk-Latn | https://qz.inform.kz/ | sitemap, listing |"
             in rows
         )
 
-    def test_a_profile_without_sources_shows_a_dash(self):
-        profile = replace(PROFILES["tengrinews"], sources=())
-        assert render_sites_table({"tengrinews": profile}).splitlines()[2].endswith("| — |")
+    def test_a_thin_profile_shows_its_region_and_auto_discovery(self):
+        profile = replace(PROFILES["tengrinews"], sources=(), region="KZ-75")
+        row = render_sites_table({"tengrinews": profile}).splitlines()[2]
+        assert row.startswith("| Tengrinews | `tengrinews` | KZ-75 | ru |") and row.endswith("| auto |")
+
+    def test_a_listing_alone_is_searched_beside(self):
+        listing = next(s for s in PROFILES["tengrinews"].sources if isinstance(s, Listing))
+        profile = replace(PROFILES["tengrinews"], sources=(listing,))
+        assert render_sites_table({"tengrinews": profile}).splitlines()[2].endswith("| listing, auto |")
+
+    def test_plain_text_lines_up_the_same_rows(self):
+        lines = render_sites_table(markdown=False).splitlines()
+        assert lines[0].split() == "Site Spider Region Edition Language Base URL Discovery".split()
+        assert len(lines) == 1 + sum(len(p.editions) for p in PROFILES.values())
+        assert len({line.index("https://") for line in lines[1:]}) == 1  # one column for the base URLs
 
 
 def test_site_profile_requires_edition_hosts_in_scope():

@@ -410,6 +410,8 @@ class TestJournal:
             warc_file="a.warc.gz",
             warc_offset=42,
             extraction="layout",
+            body_source="feed",
+            region="KZ-35",
         )
         unset = {f.name for f in fields(Article) if getattr(article, f.name) == getattr(Article(), f.name)}
         assert unset == {"extractor_version"}  # every other field, a new one too, is put to the test

@@ -63,6 +63,8 @@ FULL = Article(
     warc_offset=12_345_678_901,
     extractor_version="schema-test",
     extraction="layout",
+    body_source="feed",
+    region="KZ-47",
 )
 
 

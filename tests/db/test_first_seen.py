@@ -51,7 +51,7 @@ def _first_seen(engine: Engine) -> dict[str, datetime]:
 
 
 def test_the_backfill_dates_each_article_by_the_run_that_stored_it(empty_engine: Engine) -> None:
-    _migrate(empty_engine, BEFORE)
+    _migrate(empty_engine, "head")  # the rows are written with today's model, then taken back to BEFORE
     replayed, edited = article(1, "kazinform", SAVED), article(2, "kazinform", SAVED - timedelta(days=1))
     live = article(3, "kazinform", LIVE + timedelta(minutes=3))
     _run(empty_engine, "kazinform", REPLAY, (REPLAY + timedelta(minutes=1), [replayed, edited]))
@@ -66,6 +66,7 @@ def test_the_backfill_dates_each_article_by_the_run_that_stored_it(empty_engine:
     _run(empty_engine, "tengrinews", LATER)
     with empty_engine.begin() as connection:
         upsert_articles(Session(connection), [stray], fetched_at=REPLAY + timedelta(minutes=1))
+    _migrate(empty_engine, BEFORE, down=True)
     old = _first_seen(empty_engine)
     assert old == {
         replayed.url: SAVED,

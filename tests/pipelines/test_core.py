@@ -175,10 +175,16 @@ class TestCanonicalUrl:
 
     @pytest.mark.parametrize(
         "canonical",
-        [URL, "http://www.tengrinews.kz/news/story-2", "https://tengrinews.kz/news/story-%32/#top"],
+        [URL, "https://www.tengrinews.kz/news/story-2", "https://tengrinews.kz/news/story-%32/#top"],
     )
     def test_the_fetched_page_itself_keeps_its_canonical_form(self, canonical):
         assert cleaned(f'<link rel="canonical" href="{canonical}">', rules=SITE).canonical_url == canonical
+
+    def test_a_canonical_never_downgrades_an_https_page_to_http(self):
+        head = '<link rel="canonical" href="http://www.tengrinews.kz/news/story-2">'
+        assert cleaned(head, rules=SITE).canonical_url == "https://www.tengrinews.kz/news/story-2"
+        plain = URL.replace("https:", "http:")  # fetched over http: an https canonical is kept as it is
+        assert cleaned(f'<link rel="canonical" href="{URL}">', plain, SITE).canonical_url == URL
 
     def test_a_redirect_the_crawler_followed_keeps_the_canonical(self):
         head = f'<link rel="canonical" href="{URL}">'

@@ -317,3 +317,52 @@ class TestMenuLines:
     def test_names_and_short_story_lines_are_no_menu(self):
         assert menu_lines(["Айгүл Сәрсенова", "Марат Ахметов", "Ерлан Жұмабаев", "Спорт"]) == set()
         assert menu_lines(["Саясат", "Экономика"]) == set()  # two labels alone are matched one by one
+
+
+class TestSiteSlogan:
+    """Slogans naming the outlet's places (rules.py SITE_SLOGAN): chrome by shape, wherever they stand."""
+
+    STORY = "В этом году в Актобе отремонтируют 40 улиц, сообщили в отделе ЖКХ города. Работы начнутся в мае."
+
+    @pytest.mark.parametrize(
+        "line",
+        [
+            "Новости Актау и Мангыстау / Ақтау және Манғыстау жаңалықтары",  # lada.kz header (kz-sites §10)
+            "Новости Актау и Мангыстау",
+            "Ақтау және Манғыстау жаңалықтары",
+            "Главные новости Актобе, Казахстана и мира",  # diapazon.kz header and its kk twin
+            "Ақтөбе, Қазақстан және әлем жаңалықтары",
+            "Новости Атырау",  # azh.kz page text (real_texts/011)
+            "Новости Уральска и ЗКО",  # uralskweek.kz page text (real_texts/015)
+            "Последние новости Западно-Казахстанской области",
+        ],
+    )
+    def test_slogan_is_chrome(self, line):
+        assert match_junk(line) == "page_chrome"
+
+    @pytest.mark.parametrize(
+        "line",
+        [
+            "Новости Актобе обсуждают в соцсетях",  # a headline: a verb after the places
+            "Главные новости Актобе, Казахстана и мира за неделю.",
+            "Новости о паводках в Атырау",
+            "Соңғы жаңалықтар",  # a teaser label, judged at the end of a page (teasers.py)
+            "Ақтөбе жаңалықтары туралы айтсақ, биыл көп өзгеріс болды.",
+            "Fake News",  # no English shape: "X News" is a brand, a menu or a subhead
+            "Fox News",
+        ],
+    )
+    def test_near_miss_is_not_a_slogan(self, line):
+        assert match_junk(line) != "page_chrome"
+
+    def test_a_slogan_is_never_the_title_of_a_page_text(self):
+        from pipelines.core import extract_text
+
+        text = f"Главные новости Актобе, Казахстана и мира\n{self.STORY}\n{self.STORY.replace('40', '45')}"
+        article = extract_text(text)
+        assert article.title is None
+        assert [r.rule for r in article.removed] == ["page_chrome"]
+
+    def test_a_footer_slogan_leaves_the_body(self):
+        cleaned = clean_paragraphs([self.STORY, "Ақтөбе, Қазақстан және әлем жаңалықтары"])
+        assert cleaned.paragraphs == (self.STORY,)

@@ -285,11 +285,11 @@ class TestKazinformHead:
     def test_author_from_meta_name(self, meta):
         assert meta.author == "Айгерим Тлеубаева"
 
-    def test_translations_skip_self_and_x_default_and_map_qz(self, meta):
-        assert meta.translations == (
+    def test_translations_skip_self_and_x_default_and_keep_the_site_s_own_qz(self, meta):
+        assert meta.translations == (  # qz -> kk-Latn is Kazinform's hook (tests/crawler/test_hooks.py)
             Translation("kk", "https://www.inform.kz/kz/advokattar-kyzmetinin-baghasy-4be1c0"),
             Translation("en", "https://qazinform.com/news/how-much-do-lawyers-cost-9d2e11"),
-            Translation("kk-Latn", "https://qz.inform.kz/news/advokattar-qyzmetininn-bagasy-77a0f1/"),
+            Translation("qz", "https://qz.inform.kz/news/advokattar-qyzmetininn-bagasy-77a0f1/"),
         )
 
     def test_canonical_falls_back_to_og_url_and_description_is_collapsed(self, meta):
@@ -562,7 +562,7 @@ class TestFields:
             ("kk-KZ", '<meta property="og:locale" content="ru_RU">', "kk"),
             ("", '<meta property="og:locale" content="ru_RU">', "ru"),
             ("", ld('{"@type": "NewsArticle", "inLanguage": "en-US"}'), "en"),
-            ("qz", "", "kk"),
+            ("kk-Latn", "", "kk"),
             ("", "", None),
         ],
     )
@@ -626,6 +626,17 @@ class TestUrls:
         )
         meta = meta_of(page(body=body), "https://ex.kz/news/story-5/")
         assert meta.translations == (Translation("en", "https://en.ex.kz/news/story-5/"),)
+
+    def test_site_wide_alternates_to_edition_homes_are_no_translations_of_an_article(self):
+        head = (
+            '<link rel="alternate" hreflang="kk" href="https://ex.kz/kz/">'
+            '<link rel="alternate" hreflang="en" href="https://ex.kz/eng">'
+            '<link rel="alternate" hreflang="zh" href="https://ex.kz/tv/">'  # one segment, but no language
+        )
+        meta = meta_of(page(head), "https://ex.kz/ru/news/story-5/")
+        assert meta.translations == (Translation("zh", "https://ex.kz/tv/"),)
+        home = meta_of(page(head), "https://ex.kz/ru/")  # between homes they are translations
+        assert [t.lang for t in home.translations] == ["kk", "en", "zh"]
 
     def test_hreflang_link_wins_over_switcher_for_the_same_language(self):
         head = '<link rel="alternate" hreflang="kk" href="https://ex.kz/kz/a-1/">'
