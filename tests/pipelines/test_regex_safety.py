@@ -18,6 +18,7 @@ Two nets, both built from tables so that what is added later is covered:
 
 from __future__ import annotations
 
+import gc
 import importlib
 import math
 import pkgutil
@@ -199,8 +200,13 @@ def _stop(*_: object) -> None:
 
 
 def _batch(fn: Callable[[str], object], line: str, calls: int, guard: float | None = None) -> float:
-    """Seconds for ``calls`` calls; inf when ``guard`` seconds pass first (a regex checks for signals)."""
+    """Seconds for ``calls`` calls; inf when ``guard`` seconds pass first (a regex checks for signals).
+
+    The cyclic GC is off meanwhile, as timeit does: a collection of the whole suite's heap is no cost of the
+    line (late in a full run one took longer than a short line's guard)."""
     previous = signal.signal(signal.SIGALRM, _stop)
+    collecting = gc.isenabled()
+    gc.disable()
     if guard:
         signal.setitimer(signal.ITIMER_REAL, guard)
     try:
@@ -213,6 +219,8 @@ def _batch(fn: Callable[[str], object], line: str, calls: int, guard: float | No
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+        if collecting:
+            gc.enable()
 
 
 def _calls(fn: Callable[[str], object], line: str) -> int:

@@ -259,7 +259,10 @@ def test_a_task_that_kills_every_worker_fails_after_its_retry_and_the_pool_goes_
         pool = await started(2, on_crash=crashes.append)
         try:
             died = await _outcome(pool.run(pool_tasks.die))
-            pids = await asyncio.gather(*(pool.run(pool_tasks.whoami, 0.01) for _ in range(10)))
+            began = time.monotonic()
+            while sum(w.ready for w in pool.workers) < 2 and time.monotonic() - began < 10:
+                await asyncio.sleep(0.05)  # both replacements up: the tasks below spread over them
+            pids = await asyncio.gather(*(pool.run(pool_tasks.whoami, 0.05) for _ in range(10)))
             return died, pids, {w.process.pid for w in pool.workers}
         finally:
             await pool.close()
